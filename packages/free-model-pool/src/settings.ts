@@ -1,0 +1,62 @@
+import type { PoolModel, Tier } from './types.js';
+
+/**
+ * Every policy number the engine uses, with its default. Nothing else in the engine hard-codes a
+ * wait, a limit or a cooldown: it reads them from here. `docs/configuration.md` documents each.
+ */
+export interface PoolPolicy {
+  /** Account-wide free-model calls allowed per window (OpenRouter: 20 per minute). */
+  freeRequestsPerWindow: number;
+  /** Length of the account window, ms. */
+  rateWindowMs: number;
+  /** Longest a request may wait for account capacity before it fails, ms. */
+  maxWaitMs: number;
+  /** Cooldown ladder for model-level failures, ms; the last rung repeats. */
+  cooldownLadderMs: number[];
+  /** Jitter applied to each cooldown, as a fraction (0.2 = ±20%), so models do not all return at once. */
+  cooldownJitter: number;
+  /** Timeout of one attempt (one HTTP call), ms. */
+  attemptTimeoutMs: number;
+  /** Timeout until the first streamed text chunk of one attempt, ms. */
+  firstChunkTimeoutMs: number;
+  /** Deadline of a whole request across all attempts and waits, ms. */
+  requestDeadlineMs: number;
+  /** Most models tried (called) for one request; skips do not count. */
+  maxAttempts: number;
+  /** Daily free-model cap assumed until the server or /key says otherwise (undefined = unknown). */
+  dailyLimit?: number;
+}
+
+export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
+  freeRequestsPerWindow: 20,
+  rateWindowMs: 60_000,
+  maxWaitMs: 60_000,
+  cooldownLadderMs: [30_000, 60_000, 300_000],
+  cooldownJitter: 0.2,
+  attemptTimeoutMs: 60_000,
+  firstChunkTimeoutMs: 30_000,
+  requestDeadlineMs: 180_000,
+  maxAttempts: 6,
+  dailyLimit: undefined,
+});
+
+/** Where and how to reach OpenRouter. */
+export interface ConnectionSettings {
+  /** The user's key. Never logged, thrown or written. */
+  apiKey?: string;
+  /** Default `https://openrouter.ai/api/v1`. */
+  baseURL: string;
+  /** Attribution: `HTTP-Referer`. */
+  httpReferer?: string;
+  /** Attribution: `X-OpenRouter-Title` / `X-Title`. */
+  appTitle?: string;
+}
+
+export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
+
+/** A tiered pool: ordered model ids per tier, and what is known about each model. */
+export interface PoolDefinition {
+  tiers: Record<Tier, string[]>;
+  /** Capabilities by id. Ids without an entry are treated as text-only, unknown context. */
+  models: Record<string, PoolModel>;
+}

@@ -1,0 +1,150 @@
+/**
+ * Shared vocabulary of the engine. Every other module imports from here; nothing here imports
+ * from anywhere else in the package, so the dependency graph stays a tree.
+ */
+
+/** The three pools a request can draw from. */
+export type Tier = 'small' | 'large' | 'vision';
+export const TIERS: readonly Tier[] = ['small', 'large', 'vision'] as const;
+
+/** What the pool needs to know about a model to decide whether it can serve a request. */
+export interface PoolModel {
+  /** OpenRouter id, e.g. `google/gemma-3-27b-it:free`. */
+  id: string;
+  /** Human name from the catalog, when known. */
+  name?: string;
+  /** Context window in tokens (0 when unknown). */
+  contextLength: number;
+  /** Largest completion the top provider allows, when the catalog says. */
+  maxCompletionTokens?: number | null;
+  /** Accepts image input. */
+  vision: boolean;
+  /** Catalog lists `structured_outputs` (honours a JSON schema). */
+  structuredOutputs: boolean;
+  /** Catalog lists `response_format` (at least JSON mode). */
+  responseFormat: boolean;
+}
+
+/** What a single request needs from a model. */
+export interface RequestNeeds {
+  /** The prompt carries an image. */
+  image?: boolean;
+  /** The caller wants JSON back. Models that support structured output are preferred, not required. */
+  structuredOutput?: boolean;
+  /** Rough prompt size; models whose context is known to be smaller are skipped. */
+  promptTokens?: number;
+}
+
+/**
+ * Why an attempt failed. Every failure maps to exactly one reason (see `failures/classify.ts`),
+ * and every reason has exactly one policy (see `failures/policy.ts`).
+ */
+export type FailureReason =
+  | 'account_minute_limit' // free-models-per-min: whole account, wait for the window
+  | 'account_daily_limit' // free-models-per-day(-high-balance): whole account, stop until reset
+  | 'model_rate_limit' // upstream / shared capacity limit of one model: cool it down, rotate
+  | 'auth' // 401: the key is wrong; no model will work
+  | 'billing' // 402: negative balance; no model will work
+  | 'moderation' // 403: input flagged by one provider's moderation
+  | 'model_gone' // 404 "No endpoints found", or an unknown model id: leave the pool
+  | 'context_too_long' // prompt exceeds this model's context: try a larger one
+  | 'unsupported_input' // this model cannot take the input (image to a text-only model): try another
+  | 'invalid_output' // unparseable JSON for an object request, or empty text
+  | 'timeout' // the attempt's own timeout fired (408 too)
+  | 'server_error' // 5xx, or a provider error relayed without a more specific cause
+  | 'network_error' // no HTTP response at all (refused, reset, DNS)
+  | 'bad_request' // 400 the request itself is wrong; another model will not fix it
+  | 'aborted'; // the caller aborted
+
+/** What the run loop does after a failure. */
+export type FailurePolicy = 'rotate' | 'wait' | 'stop';
+
+/** One classified failure. */
+export interface ClassifiedFailure {
+  reason: FailureReason;
+  /** HTTP status when there was one (200 for an error inside a 200 body). */
+  status?: number;
+  /** The server's (or the SDK's) message, never containing the API key. */
+  message: string;
+  /** Epoch ms before which retrying this (model or account) is pointless, from headers or body. */
+  retryAt?: number;
+  /** `X-RateLimit-Limit`, when the response carried one. */
+  rateLimitLimit?: number;
+  /** `X-RateLimit-Remaining`, when the response carried one. */
+  rateLimitRemaining?: number;
+}
+
+/** One line of the attempt trail that successes and failures both carry. */
+export interface Attempt {
+  model: string;
+  /** `success`, `failed` (a call was made and failed), or `skipped` (no call was made). */
+  outcome: 'success' | 'failed' | 'skipped';
+  /** Why it failed or was skipped. Skips use: model_rate_limit (cooling), model_gone (removed),
+   * context_too_long (context too small), account_minute_limit / account_daily_limit (no capacity). */
+  reason?: FailureReason;
+  status?: number;
+  message?: string;
+  /** Time spent waiting for account capacity before this attempt. */
+  waitedMs: number;
+  /** Time from sending to the answer or failure (0 for skips). */
+  durationMs: number;
+  /** When the model may be tried again, if it was cooled down. */
+  cooldownUntil?: number;
+}
+
+/** Token usage as the AI SDK reports it. */
+export interface TokenUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+/** What a successful pooled call returns, alongside its value. */
+export interface PoolOutcome<T> {
+  value: T;
+  /** The model that answered (the id OpenRouter reported, else the one requested). */
+  model: string;
+  tier: Tier;
+  /** Everything tried, skipped or failed, in order, ending with the success. */
+  attempts: Attempt[];
+  /** Total time spent waiting for account capacity. */
+  waitedMs: number;
+  usage?: TokenUsage;
+}
+
+/** Per-model health, kept in the store. */
+export interface ModelHealth {
+  /** Epoch ms until which the model is not called (0 = available). */
+  cooldownUntil: number;
+  /** Failures since the last success; picks the rung of the cooldown ladder. */
+  consecutiveFailures: number;
+  /** Set when the model answered 404 / unknown id: out of the pool until the catalog is refreshed. */
+  removed: boolean;
+  lastReason?: FailureReason;
+  /** Exponentially weighted recent latency of successes, ms. */
+  latencyMs?: number;
+  /** Exponentially weighted success rate in [0, 1]. */
+  successRate?: number;
+  updatedAt: number;
+}
+
+/** The account's per-minute window: times (epoch ms) of calls sent within the window. */
+export interface AccountWindowState {
+  /** The enforced limit, lowered when `X-RateLimit-Limit` says lower. */
+  limit: number;
+  sentAt: number[];
+  /** When the server said the window is exhausted, it resets no earlier than this. */
+  blockedUntil: number;
+}
+
+/** The account's daily free-model counter. */
+export interface DailyState {
+  /** Known daily limit (50 or 1000 on OpenRouter), when the server or /key told us. */
+  limit?: number;
+  /** Known remaining calls, counted down locally after each free-model call. */
+  remaining?: number;
+  /** Epoch ms of the next reset the counter belongs to. */
+  resetAt?: number;
+  /** When the limit is known to be reached: calls fail fast until this time. */
+  exhaustedUntil: number;
+}
