@@ -1,0 +1,12 @@
+export { classifyFailure, classifyResponseBody, type ClassifyContext, type RawResponseLike } from './classify.js';
+export {
+  getHeader,
+  parseNonNegativeNumber,
+  parseRateLimitHeaders,
+  parseResetValue,
+  parseRetryAfter,
+  type HeaderSource,
+  type RateLimitHeaders,
+} from './headers.js';
+export { POLICY, policyFor, reasonDescription, cooldownApplies, isModelFault, isAccountWide } from './policy.js';
+export { redactSecrets, REDACTED } from './redact.js';

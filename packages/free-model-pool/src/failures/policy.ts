@@ -1,0 +1,97 @@
+import type { FailurePolicy, FailureReason } from '../types.js';
+
+/**
+ * What the run loop does after each kind of failure.
+ *
+ * | reason               | policy | why |
+ * |----------------------|--------|-----|
+ * | account_minute_limit | wait   | The per-minute cap is account-wide: every free model shares it, so rotating only burns quota. Wait for the window (bounded by maxWaitMs). |
+ * | account_daily_limit  | stop   | Account-wide until UTC midnight (or the server's reset). No other free model can answer; fail fast naming the reset. |
+ * | model_rate_limit     | rotate | Upstream / shared capacity of one model ("High demand for X", "rate-limited upstream"): another model has its own capacity. |
+ * | auth                 | stop   | 401: the key is wrong or disabled; every model would answer the same. |
+ * | billing              | stop   | 402 negative balance (blocks even free models) or 403 key spend limit: account-wide. |
+ * | moderation           | rotate | 403 flagged by one provider's moderation; another model/provider may not moderate the same way. |
+ * | model_gone           | rotate | 404 / unknown id: this model left; the others are unaffected. |
+ * | context_too_long     | rotate | This model's window is too small; a larger one may fit. |
+ * | unsupported_input    | rotate | This model cannot take the input (image, tools); another can. |
+ * | invalid_output       | rotate | Bad JSON or empty text from this model; another model may follow the format. |
+ * | timeout              | rotate | This model/provider is slow right now. |
+ * | server_error         | rotate | 5xx or a relayed provider error: specific to this model's provider. |
+ * | network_error        | rotate | No response at all; often transient. Rotating also retries the network once more. |
+ * | bad_request          | stop   | The request itself is wrong (or the privacy settings exclude every free endpoint); another model will not fix it. |
+ * | aborted              | stop   | The caller asked us to stop. |
+ */
+export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.freeze({
+  account_minute_limit: 'wait',
+  account_daily_limit: 'stop',
+  model_rate_limit: 'rotate',
+  auth: 'stop',
+  billing: 'stop',
+  moderation: 'rotate',
+  model_gone: 'rotate',
+  context_too_long: 'rotate',
+  unsupported_input: 'rotate',
+  invalid_output: 'rotate',
+  timeout: 'rotate',
+  server_error: 'rotate',
+  network_error: 'rotate',
+  bad_request: 'stop',
+  aborted: 'stop',
+});
+
+/** The policy for a reason (same as `POLICY[reason]`). */
+export function policyFor(reason: FailureReason): FailurePolicy {
+  return POLICY[reason];
+}
+
+const DESCRIPTIONS: Readonly<Record<FailureReason, string>> = Object.freeze({
+  account_minute_limit: 'hit the account per-minute free-model limit',
+  account_daily_limit: 'hit the account daily free-model limit',
+  model_rate_limit: 'was rate limited upstream',
+  auth: 'rejected the API key',
+  billing: 'was refused for billing (negative balance or key spend limit)',
+  moderation: 'flagged the input in moderation',
+  model_gone: 'is no longer available',
+  context_too_long: 'has too small a context window for this prompt',
+  unsupported_input: 'cannot take this input',
+  invalid_output: 'returned unusable output',
+  timeout: 'timed out',
+  server_error: 'had a server error',
+  network_error: 'could not be reached',
+  bad_request: 'rejected the request as invalid',
+  aborted: 'was aborted by the caller',
+});
+
+/** A short user-facing phrase that follows a model id: `"qwen/qwen3-coder:free was rate limited upstream"`. */
+export function reasonDescription(reason: FailureReason): string {
+  return DESCRIPTIONS[reason] ?? 'failed';
+}
+
+/**
+ * Whether a failure puts the model on the cooldown ladder. Transient, model-level trouble does
+ * (rate limits, timeouts, 5xx, network, bad output — the last one only briefly). Request-specific
+ * mismatches (moderation, unsupported input, context too long) do not: the model is fine for other
+ * requests. model_gone removes the model instead. Account-level reasons never touch a model.
+ */
+export function cooldownApplies(reason: FailureReason): boolean {
+  switch (reason) {
+    case 'model_rate_limit':
+    case 'timeout':
+    case 'server_error':
+    case 'network_error':
+    case 'invalid_output':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether the reason says something about the model (as opposed to the account, request or caller). */
+export function isModelFault(reason: FailureReason): boolean {
+  return cooldownApplies(reason) || reason === 'model_gone';
+}
+
+/** Reasons that apply to the whole account (every free model): no model should be blamed for them. */
+export function isAccountWide(reason: FailureReason): boolean {
+  return reason === 'account_minute_limit' || reason === 'account_daily_limit' || reason === 'auth' || reason === 'billing';
+}

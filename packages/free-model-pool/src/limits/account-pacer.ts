@@ -1,0 +1,105 @@
+import { FreeModelPoolError } from '../errors.js';
+import type { PoolPolicy } from '../settings.js';
+import type { PoolStore } from '../state/store.js';
+import type { AccountWindowState, ClassifiedFailure } from '../types.js';
+import { sleepUnlessAborted } from './time.js';
+
+/** Options of `AccountPacer.acquire`. Clock and sleep are injected so tests compress time. */
+export interface AcquireOptions {
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  signal?: AbortSignal;
+  /** Longest total wait for capacity, ms (PoolPolicy.maxWaitMs). */
+  maxWaitMs: number;
+}
+
+export type ReserveResult = { ok: true } | { ok: false; waitUntil: number };
+
+/**
+ * Paces the account's free-model calls below the per-minute cap, so the server's
+ * `free-models-per-min` 429 (which every free model shares) is rare rather than routine.
+ *
+ * A sliding window of send times: at most `limit` sends in any `rateWindowMs`. That is at least as
+ * strict as OpenRouter's fixed minute windows. `reserve` checks and records in one synchronous step,
+ * so concurrent requests in one process can never overshoot. State lives in the store, so a
+ * persistent store shares it across restarts/processes on a best-effort basis.
+ */
+export class AccountPacer {
+  constructor(
+    private readonly store: PoolStore,
+    private readonly policy: Pick<PoolPolicy, 'freeRequestsPerWindow' | 'rateWindowMs'>,
+  ) {}
+
+  /** The current window, pruned to sends within `rateWindowMs` of `now`. */
+  state(now: number): AccountWindowState {
+    const stored = this.store.getAccountWindow();
+    const windowStart = now - this.policy.rateWindowMs;
+    const limit = Math.max(1, Math.min(stored?.limit ?? this.policy.freeRequestsPerWindow, this.policy.freeRequestsPerWindow));
+    return {
+      limit,
+      sentAt: (stored?.sentAt ?? []).filter((t) => t > windowStart && t <= now + this.policy.rateWindowMs).sort((a, b) => a - b),
+      blockedUntil: stored?.blockedUntil ?? 0,
+    };
+  }
+
+  /**
+   * Takes one slot if there is one (recording the send at `now`); otherwise says when the next
+   * slot opens. Callers that get `ok` must send (or accept the slot as spent).
+   */
+  reserve(now: number): ReserveResult {
+    const s = this.state(now);
+    if (s.blockedUntil > now) {
+      this.store.setAccountWindow(s);
+      return { ok: false, waitUntil: s.blockedUntil };
+    }
+    if (s.sentAt.length >= s.limit) {
+      // The slot frees when the send `limit` places back leaves the window.
+      const oldestBlocking = s.sentAt[s.sentAt.length - s.limit]!;
+      this.store.setAccountWindow(s);
+      return { ok: false, waitUntil: oldestBlocking + this.policy.rateWindowMs };
+    }
+    s.sentAt.push(now);
+    this.store.setAccountWindow(s);
+    return { ok: true };
+  }
+
+  /**
+   * Learns from the server's per-minute 429: blocks until its reset (else one window from now) and
+   * follows `X-RateLimit-Limit` (the server has been seen enforcing 16 instead of 20), never above
+   * the configured policy. Failures of other reasons are ignored: a daily 429's limit is 50/1000.
+   */
+  observe429(failure: ClassifiedFailure, now: number): void {
+    if (failure.reason !== 'account_minute_limit') return;
+    const s = this.state(now);
+    const until = failure.retryAt !== undefined && failure.retryAt > now ? failure.retryAt : now + this.policy.rateWindowMs;
+    s.blockedUntil = Math.max(s.blockedUntil, until);
+    if (failure.rateLimitLimit !== undefined && failure.rateLimitLimit >= 1) {
+      s.limit = Math.min(this.policy.freeRequestsPerWindow, Math.floor(failure.rateLimitLimit));
+    }
+    this.store.setAccountWindow(s);
+  }
+
+  /**
+   * Waits for a slot and takes it. Decides before every sleep: when the slot would open later than
+   * `maxWaitMs` after the call began, throws a FreeModelPoolError (reason account_minute_limit,
+   * retryAt = when the slot opens) without sleeping. An abort rejects at once with the signal's reason.
+   */
+  async acquire(opts: AcquireOptions): Promise<{ waitedMs: number }> {
+    const start = opts.now();
+    for (;;) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+      const now = opts.now();
+      const r = this.reserve(now);
+      if (r.ok) return { waitedMs: Math.max(0, now - start) };
+      if (r.waitUntil - start > opts.maxWaitMs) {
+        const s = this.state(now);
+        throw new FreeModelPoolError(
+          `Account free-model rate limit: ${s.limit} calls per ${Math.round(this.policy.rateWindowMs / 1000)} s are used up; ` +
+            `capacity returns at ${new Date(r.waitUntil).toISOString()}, beyond the ${Math.round(opts.maxWaitMs / 1000)} s wait allowed`,
+          { reason: 'account_minute_limit', retryAt: r.waitUntil },
+        );
+      }
+      await sleepUnlessAborted(opts.sleep, Math.max(1, r.waitUntil - now), opts.signal);
+    }
+  }
+}

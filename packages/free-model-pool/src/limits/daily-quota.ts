@@ -1,0 +1,106 @@
+import type { PoolPolicy } from '../settings.js';
+import type { PoolStore } from '../state/store.js';
+import type { ClassifiedFailure, DailyState } from '../types.js';
+import { nextUtcMidnight } from './time.js';
+
+export { nextUtcMidnight } from './time.js';
+
+export type DailyCheck = { ok: true } | { ok: false; resetAt: number };
+
+/** What `GET /api/v1/key` reports in `data.free_model_daily_requests` (fields may be missing). */
+export interface KeyDailyStatus {
+  limit?: number | null;
+  remaining?: number | null;
+  used?: number | null;
+}
+
+/**
+ * The account's daily free-model cap (50, or 1000 after $10 of lifetime purchases). Once the server
+ * says the day is used up (a `free-models-per-day` 429) or our count reaches 0, every free call
+ * fails fast until the reset, because each further call would be a guaranteed, still-counted
+ * failure. Counters reset themselves when the reset time passes.
+ */
+export class DailyQuota {
+  constructor(
+    private readonly store: PoolStore,
+    private readonly policy: Pick<PoolPolicy, 'dailyLimit'> = {},
+  ) {}
+
+  /** The current state, rolled over to a new day when its reset time has passed. */
+  state(now: number): DailyState {
+    const stored = this.store.getDaily();
+    const limit = stored?.limit ?? this.policy.dailyLimit;
+    let s: DailyState = stored
+      ? { ...stored, limit }
+      : { limit, remaining: limit, resetAt: nextUtcMidnight(now), exhaustedUntil: 0 };
+    if (s.resetAt === undefined) s.resetAt = nextUtcMidnight(now);
+    if (now >= s.resetAt) {
+      // New day: the known limit is available again; an exhaustion that outlives the reset stays.
+      s = {
+        limit: s.limit,
+        remaining: s.limit,
+        resetAt: nextUtcMidnight(now),
+        exhaustedUntil: s.exhaustedUntil > now ? s.exhaustedUntil : 0,
+      };
+    }
+    if (s.exhaustedUntil <= now) s.exhaustedUntil = 0;
+    return s;
+  }
+
+  /** Fails fast while the day is known to be used up. */
+  check(now: number): DailyCheck {
+    const s = this.state(now);
+    if (s.exhaustedUntil > now) return { ok: false, resetAt: s.exhaustedUntil };
+    if (s.remaining !== undefined && s.remaining <= 0) {
+      s.exhaustedUntil = s.resetAt!;
+      this.store.setDaily(s);
+      return { ok: false, resetAt: s.exhaustedUntil };
+    }
+    this.store.setDaily(s);
+    return { ok: true };
+  }
+
+  /** Counts one free-model call (successful or not: OpenRouter counts failed attempts too). */
+  recordCall(now: number): void {
+    const s = this.state(now);
+    if (s.remaining !== undefined) {
+      s.remaining = Math.max(0, s.remaining - 1);
+      if (s.remaining === 0) s.exhaustedUntil = Math.max(s.exhaustedUntil, s.resetAt!);
+    }
+    this.store.setDaily(s);
+  }
+
+  /** The server said `free-models-per-day`: exhausted until its reset, else the next UTC midnight. */
+  observe429(failure: ClassifiedFailure, now: number): void {
+    if (failure.reason !== 'account_daily_limit') return;
+    const s = this.state(now);
+    const until = failure.retryAt !== undefined && failure.retryAt > now ? failure.retryAt : nextUtcMidnight(now);
+    s.exhaustedUntil = Math.max(s.exhaustedUntil, until);
+    s.resetAt = until;
+    s.remaining = 0;
+    if (failure.rateLimitLimit !== undefined && failure.rateLimitLimit > 0) s.limit = failure.rateLimitLimit;
+    this.store.setDaily(s);
+  }
+
+  /**
+   * Seeds from `GET /key`'s `free_model_daily_requests`. The server's numbers replace our local
+   * count; remaining > 0 also clears a local exhaustion (the server knows best).
+   */
+  seedFromKeyStatus(status: KeyDailyStatus, now: number): void {
+    const s = this.state(now);
+    const limit = isCount(status.limit) ? status.limit : s.limit;
+    let remaining: number | undefined;
+    if (isCount(status.remaining)) remaining = status.remaining;
+    else if (isCount(limit) && isCount(status.used)) remaining = Math.max(0, limit - status.used);
+    else remaining = s.remaining;
+    s.limit = limit;
+    s.remaining = remaining;
+    s.resetAt = nextUtcMidnight(now);
+    if (remaining !== undefined) s.exhaustedUntil = remaining <= 0 ? s.resetAt : 0;
+    this.store.setDaily(s);
+  }
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}

@@ -1,0 +1,5 @@
+export { AccountPacer, type AcquireOptions, type ReserveResult } from './account-pacer.js';
+export { DailyQuota, type DailyCheck, type KeyDailyStatus } from './daily-quota.js';
+export { CooldownLadder } from './cooldown-ladder.js';
+export { HEALTH_EWMA_ALPHA, initialHealth, isAvailable, recordSuccess, recordFailure } from './model-health.js';
+export { nextUtcMidnight, sleep, sleepUnlessAborted, abortReason } from './time.js';

@@ -1,0 +1,2 @@
+export type { PoolStore } from './store.js';
+export { MemoryStore } from './memory-store.js';

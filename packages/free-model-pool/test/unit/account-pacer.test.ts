@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { FreeModelPoolError } from '../../src/errors.js';
+import { AccountPacer } from '../../src/limits/index.js';
+import { MemoryStore } from '../../src/state/index.js';
+
+const policy = { freeRequestsPerWindow: 20, rateWindowMs: 60_000 };
+
+/** A fake clock: sleep advances time instead of waiting. */
+function fakeClock(start = 1_000_000) {
+  let t = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+    sleeps,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+  };
+}
+
+describe('AccountPacer', () => {
+  it('never grants more than 20 in a window, even to 50 concurrent callers', async () => {
+    const store = new MemoryStore();
+    const pacer = new AccountPacer(store, policy);
+    const results = await Promise.all(Array.from({ length: 50 }, async () => pacer.reserve(1_000)));
+    expect(results.filter((r) => r.ok)).toHaveLength(20);
+    const denied = results.filter((r) => !r.ok) as Array<{ ok: false; waitUntil: number }>;
+    expect(denied).toHaveLength(30);
+    expect(denied.every((r) => r.waitUntil === 61_000)).toBe(true);
+    expect(pacer.reserve(60_999).ok).toBe(false);
+    expect(pacer.reserve(61_000).ok).toBe(true);
+  });
+
+  it('the sliding window holds across any 60 s span', () => {
+    const pacer = new AccountPacer(new MemoryStore(), policy);
+    const granted: number[] = [];
+    for (let t = 0; t < 300_000; t += 500) if (pacer.reserve(t).ok) granted.push(t);
+    for (const start of granted) {
+      expect(granted.filter((g) => g >= start && g < start + 60_000).length).toBeLessThanOrEqual(20);
+    }
+    expect(granted.length).toBeGreaterThanOrEqual(80);
+  });
+
+  it('a per-minute 429 blocks until the reset and lowers the limit to X-RateLimit-Limit', () => {
+    const store = new MemoryStore();
+    const pacer = new AccountPacer(store, policy);
+    pacer.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: 30_000, rateLimitLimit: 16 }, 10_000);
+    expect(pacer.reserve(10_000)).toEqual({ ok: false, waitUntil: 30_000 });
+    let ok = 0;
+    for (let i = 0; i < 30; i++) if (pacer.reserve(30_000).ok) ok++;
+    expect(ok).toBe(16);
+    expect(store.getAccountWindow()!.limit).toBe(16);
+  });
+
+  it('a 429 without a reset blocks for one window; other reasons and higher limits are ignored', () => {
+    const pacer = new AccountPacer(new MemoryStore(), policy);
+    pacer.observe429({ reason: 'account_daily_limit', message: 'd', rateLimitLimit: 50 }, 0);
+    expect(pacer.reserve(0).ok).toBe(true);
+    pacer.observe429({ reason: 'account_minute_limit', message: 'm', rateLimitLimit: 500 }, 1_000);
+    expect(pacer.reserve(1_000)).toEqual({ ok: false, waitUntil: 61_000 });
+    expect(pacer.state(61_000).limit).toBe(20);
+  });
+
+  it('acquire waits for capacity and reports the wait', async () => {
+    const clock = fakeClock(0);
+    const pacer = new AccountPacer(new MemoryStore(), policy);
+    for (let i = 0; i < 20; i++) expect(pacer.reserve(0).ok).toBe(true);
+    clock.advance(10_000);
+    const r = await pacer.acquire({ now: clock.now, sleep: clock.sleep, maxWaitMs: 60_000 });
+    expect(r.waitedMs).toBe(50_000);
+    expect(clock.sleeps).toEqual([50_000]);
+  });
+
+  it('acquire throws a typed error without sleeping when the wait would exceed maxWaitMs', async () => {
+    const clock = fakeClock(0);
+    const pacer = new AccountPacer(new MemoryStore(), policy);
+    pacer.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: 45_000 }, 0);
+    const err = await pacer.acquire({ now: clock.now, sleep: clock.sleep, maxWaitMs: 30_000 }).catch((e) => e);
+    expect(FreeModelPoolError.isInstance(err)).toBe(true);
+    expect(err).toMatchObject({ reason: 'account_minute_limit', retryAt: 45_000 });
+    expect(err.message).toMatch(/rate limit/i);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('an abort during the wait rejects at once with the abort reason', async () => {
+    const pacer = new AccountPacer(new MemoryStore(), policy);
+    const now = () => 0;
+    pacer.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: 50_000 }, 0);
+    const controller = new AbortController();
+    // A sleep that ignores the signal and never ends: the abort alone must settle acquire.
+    const never = () => new Promise<void>(() => {});
+    const p = pacer.acquire({ now, sleep: never, signal: controller.signal, maxWaitMs: 60_000 });
+    setTimeout(() => controller.abort(new DOMException('stop', 'AbortError')), 1);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('an already-aborted signal rejects before reserving a slot', async () => {
+    const store = new MemoryStore();
+    const pacer = new AccountPacer(store, policy);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(pacer.acquire({ now: () => 0, sleep: async () => {}, signal: controller.signal, maxWaitMs: 1 })).rejects.toBeDefined();
+    expect(store.getAccountWindow()).toBeUndefined();
+  });
+});
+
+describe('AccountPacer under real concurrency', () => {
+  it('50 concurrent acquire calls on a compressed window never exceed 20 per window', async () => {
+    const windowMs = 40;
+    const pacer = new AccountPacer(new MemoryStore(), { freeRequestsPerWindow: 20, rateWindowMs: windowMs });
+    const granted: number[] = [];
+    const reserve = pacer.reserve.bind(pacer);
+    pacer.reserve = (now: number) => {
+      const r = reserve(now);
+      if (r.ok) granted.push(now);
+      return r;
+    };
+    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+    await Promise.all(Array.from({ length: 50 }, () => pacer.acquire({ now: Date.now, sleep, maxWaitMs: 5_000 })));
+    expect(granted).toHaveLength(50);
+    granted.sort((a, b) => a - b);
+    for (const start of granted) {
+      expect(granted.filter((g) => g >= start && g < start + windowMs).length).toBeLessThanOrEqual(20);
+    }
+  });
+});

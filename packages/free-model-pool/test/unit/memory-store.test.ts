@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/state/index.js';
+import { cooldownApplies, POLICY, reasonDescription } from '../../src/failures/index.js';
+import type { FailureReason } from '../../src/types.js';
+
+describe('MemoryStore', () => {
+  it('stores copies, lists health and forgets removed models', () => {
+    const s = new MemoryStore();
+    const h = { cooldownUntil: 0, consecutiveFailures: 0, removed: false, updatedAt: 1 };
+    s.setModelHealth('a/b:free', h);
+    s.setModelHealth('c/d:free', { ...h, removed: true });
+    h.consecutiveFailures = 99;
+    expect(s.getModelHealth('a/b:free')!.consecutiveFailures).toBe(0);
+    expect(s.listModelHealth().map(([id]) => id).sort()).toEqual(['a/b:free', 'c/d:free']);
+    s.clearRemoved();
+    expect(s.listModelHealth().map(([id]) => id)).toEqual(['a/b:free']);
+
+    s.setAccountWindow({ limit: 20, sentAt: [1, 2], blockedUntil: 0 });
+    s.getAccountWindow()!.sentAt.push(3);
+    expect(s.getAccountWindow()!.sentAt).toEqual([1, 2]);
+    s.setDaily({ exhaustedUntil: 5, limit: 50 });
+    expect(s.getDaily()).toEqual({ exhaustedUntil: 5, limit: 50 });
+  });
+});
+
+describe('failure policy table', () => {
+  const reasons = Object.keys(POLICY) as FailureReason[];
+  it('covers every reason with a policy and a description', () => {
+    expect(reasons).toHaveLength(15);
+    for (const r of reasons) expect(reasonDescription(r).length).toBeGreaterThan(3);
+  });
+  it('waits only on the minute limit; stops on account/request/caller reasons', () => {
+    expect(reasons.filter((r) => POLICY[r] === 'wait')).toEqual(['account_minute_limit']);
+    expect(reasons.filter((r) => POLICY[r] === 'stop').sort()).toEqual(
+      ['aborted', 'account_daily_limit', 'auth', 'bad_request', 'billing'].sort(),
+    );
+  });
+  it('cools down only transient model failures', () => {
+    expect(reasons.filter(cooldownApplies).sort()).toEqual(
+      ['invalid_output', 'model_rate_limit', 'network_error', 'server_error', 'timeout'].sort(),
+    );
+  });
+});
+
+describe('redaction output shape', () => {
+  it('an Authorization header value is redacted once, cleanly', async () => {
+    const { redactSecrets } = await import('../../src/failures/index.js');
+    expect(redactSecrets('Authorization: Bearer sk-or-v1-FAKE-test-key-0000')).toBe('Authorization: [REDACTED]');
+    expect(redactSecrets('token Bearer abc123 used')).toBe('token Bearer [REDACTED] used');
+    expect(redactSecrets('key=sk-or-v1-FAKE-test-key-0000.')).toBe('key=[REDACTED].');
+  });
+});

@@ -1,0 +1,373 @@
+/**
+ * `POST /api/v1/chat/completions`. Checks run in OpenRouter's order:
+ * auth → models cap → body → unknown ids → (per candidate) gone / capability → account daily →
+ * account per-minute → failNext queue → model behaviour → success. With `models`, candidates are
+ * tried in order server-side; model-level failures fall through to the next one, account-level
+ * ones end the request (another model would not help).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { countsAgainstFreeQuota, isExpired, acceptsImages, isRoutableFree, type CatalogEntry } from './catalog.js';
+import { decideBehavior, decideKind, providerFor, rejectsImages, type Decision } from './decisions.js';
+import { BodyTooLarge, bearerToken, readBody, scrub, sendJson, sendWire } from './http-util.js';
+import { ImageError, loadImage, type ImageInfo } from './images.js';
+import { pickLatency, randomToken } from './prng.js';
+import { buildReply, type Reply } from './replies.js';
+import { BadRequest, MAX_MODELS, parseChatBody, type ChatRequest } from './request.js';
+import { behaviorFor } from './scenario.js';
+import type { SimState } from './state.js';
+import { wireError, type WireError } from './wire-errors.js';
+
+/** How long a 'timeout' call hangs when the client never gives up. */
+export const HANG_MS = 10 * 60_000;
+const FREE_ROUTER = 'openrouter/free';
+
+interface Served {
+  id: string;
+  model: string;
+  provider: string;
+  created: number;
+}
+
+function usageBlock(reply: Reply) {
+  return {
+    prompt_tokens: reply.promptTokens,
+    completion_tokens: reply.completionTokens,
+    total_tokens: reply.promptTokens + reply.completionTokens,
+    cost: 0,
+    is_byok: false,
+    prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0, audio_tokens: 0, video_tokens: 0 },
+    cost_details: { upstream_inference_cost: 0, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0, audio_tokens: 0 },
+  };
+}
+
+function finishErrorObject(provider: string) {
+  return {
+    code: 502,
+    message: 'Provider returned error',
+    metadata: { error_type: 'provider_error', raw: 'upstream stream ended unexpectedly', provider_name: provider },
+  };
+}
+
+/** Words with their trailing spaces: one content chunk each. */
+function pieces(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+function statusKey(d: Decision, stream: boolean): string {
+  switch (d.type) {
+    case 'error':
+      return String(d.wire.status);
+    case 'error200':
+      return '200-error';
+    case 'timeout':
+      return 'timeout';
+    case 'reply':
+      if (d.midStreamAfter !== undefined && stream) return '200-stream-error';
+      return d.finishError ? '200-finish-error' : '200';
+  }
+}
+
+export class ChatHandler {
+  constructor(private readonly state: SimState) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const state = this.state;
+    const token = bearerToken(req);
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return sendWire(res, wireError(413, 'Request body too large'), token);
+      throw err;
+    }
+    let raw: any;
+    let jsonError: string | undefined;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      jsonError = (err as Error).message;
+    }
+    const firstModel =
+      typeof raw?.model === 'string' ? raw.model : Array.isArray(raw?.models) && typeof raw.models[0] === 'string' ? raw.models[0] : '(none)';
+    const stream = raw?.stream === true;
+    const refuse = (kind: string, wire: WireError) => {
+      state.stats.record({ model: firstModel, status: String(wire.status), kind, at: state.now(), stream });
+      sendWire(res, wire, token);
+    };
+
+    if (!token) return refuse('auth', wireError(401, 'No auth credentials found'));
+    if (state.apiKey !== undefined && token !== state.apiKey) return refuse('auth', wireError(401, 'User not found.'));
+    if (jsonError !== undefined || !raw || typeof raw !== 'object') {
+      return refuse('bad_request', wireError(400, `Invalid JSON body: ${jsonError ?? 'expected an object'}`));
+    }
+    if (Array.isArray(raw.models) && raw.models.length > MAX_MODELS) {
+      return refuse('models_cap', wireError(400, `'models' array must have ${MAX_MODELS} items or fewer.`));
+    }
+    let chat: ChatRequest;
+    try {
+      chat = parseChatBody(raw);
+    } catch (err) {
+      if (err instanceof BadRequest) return refuse('bad_request', wireError(400, err.message));
+      throw err;
+    }
+    const unknown = chat.candidates.find((id) => !state.byId.has(id));
+    if (unknown) return refuse('unknown_model', wireError(400, `${unknown} is not a valid model ID`));
+
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    await this.tryCandidates(chat, token, res, abort.signal);
+  }
+
+  /** A concrete free model for `openrouter/free`, filtered by what the request needs. */
+  private routeFree(chat: ChatRequest): CatalogEntry | undefined {
+    const state = this.state;
+    const options = state.catalog.data.filter(
+      (m) =>
+        isRoutableFree(m) &&
+        !isExpired(m, state.now()) &&
+        !behaviorFor(state.scenario, m.id).gone &&
+        (chat.imageUrls.length === 0 || acceptsImages(m)),
+    );
+    if (options.length === 0) return undefined;
+    return options[Math.floor(state.random() * options.length)];
+  }
+
+  private async tryCandidates(chat: ChatRequest, token: string, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const state = this.state;
+    let delayMs = 0;
+    let last: Decision | undefined;
+    let images: ImageInfo[] | undefined;
+
+    for (let i = 0; i < chat.candidates.length; i++) {
+      const id = chat.candidates[i]!;
+      const isLast = i === chat.candidates.length - 1;
+      const entry = state.byId.get(id)!;
+      const behavior = behaviorFor(state.scenario, id);
+      const at = state.now();
+      let servedEntry = entry;
+      const record = (d: Decision | { kind: string; status: string }) =>
+        state.stats.record({
+          model: id,
+          status: 'status' in d ? d.status : statusKey(d, chat.stream),
+          kind: d.kind,
+          at,
+          stream: chat.stream,
+          ...(servedEntry.id !== id ? { servedBy: servedEntry.id } : {}),
+        });
+
+      // Gone and capability: decided before any quota is spent.
+      let early: Decision | undefined;
+      if (behavior.gone || isExpired(entry, at)) {
+        early = { type: 'error', kind: 'gone', fallback: true, wire: wireError(404, `No endpoints found for ${id}.`) };
+      } else if (id === FREE_ROUTER) {
+        const routed = this.routeFree(chat);
+        if (routed) servedEntry = routed;
+        else early = { type: 'error', kind: 'gone', fallback: true, wire: wireError(404, `No endpoints found for ${id}.`) };
+      } else if (rejectsImages(entry, chat)) {
+        early = { type: 'error', kind: 'image_unsupported', fallback: true, wire: wireError(404, 'No endpoints found that support image input') };
+      }
+      if (early) {
+        record(early);
+        last = early;
+        if (!isLast) continue;
+        break;
+      }
+
+      if (countsAgainstFreeQuota(id)) {
+        const refused = state.account.admitFree();
+        if (refused) {
+          record({ kind: refused.kind, status: '429' });
+          await state.sleep(delayMs, signal);
+          return sendWire(res, refused.error, token);
+        }
+      }
+
+      delayMs += pickLatency(state.random, behavior.latencyMs ?? state.scenario.latencyMs);
+      const queued = state.queue.take(id);
+      const decision = queued ? decideKind(queued, id, entry, behavior, chat, state) : decideBehavior(id, entry, behavior, chat, state);
+
+      if (decision.type === 'reply' && chat.imageUrls.length > 0 && !images) {
+        try {
+          images = await Promise.all(chat.imageUrls.map((u) => loadImage(u, signal)));
+        } catch (err) {
+          if (!(err instanceof ImageError)) throw err;
+          record({ kind: 'bad_image', status: '400' });
+          return sendWire(res, wireError(400, err.message, err.metadata), token);
+        }
+      }
+      record(decision);
+      if ((decision.type === 'error' || decision.type === 'error200') && decision.fallback && !isLast) {
+        last = decision;
+        continue;
+      }
+      const served: Served = {
+        id: `gen-${Math.floor(state.now() / 1000)}-${randomToken(state.random, 20)}`,
+        model: servedEntry.id,
+        provider: providerFor(servedEntry.id),
+        created: Math.floor(state.now() / 1000),
+      };
+      return this.respond(decision, chat, served, images ?? [], behavior.reply, delayMs, token, res, signal);
+    }
+    // Every candidate failed at the gone/capability stage or with a fallback-able error: the last one answers.
+    await state.sleep(delayMs, signal);
+    if (last?.type === 'error') return sendWire(res, last.wire, token);
+    if (last?.type === 'error200') return this.sendError200(last.body, chat, undefined, token, res);
+  }
+
+  private async respond(
+    d: Decision,
+    chat: ChatRequest,
+    served: Served,
+    images: ImageInfo[],
+    fixedReply: string | undefined,
+    delayMs: number,
+    token: string,
+    res: ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const state = this.state;
+    if (d.type === 'timeout') {
+      await state.sleep(HANG_MS, signal);
+      if (!signal.aborted) sendWire(res, wireError(408, 'Operation timed out. Please try again later.'), token);
+      return;
+    }
+    if (chat.stream && (d.type === 'reply' || d.type === 'error200')) {
+      this.startStream(res, served);
+      await state.sleep(delayMs, signal);
+      if (signal.aborted) return;
+      if (d.type === 'error200') return this.sendError200(d.body, chat, served, token, res);
+      return this.streamReply(d, chat, served, images, fixedReply, token, res);
+    }
+    await state.sleep(delayMs, signal);
+    if (signal.aborted) return;
+    if (d.type === 'error') return sendWire(res, d.wire, token);
+    if (d.type === 'error200') return this.sendError200(d.body, chat, served, token, res);
+
+    const reply = buildReply(served.model, chat, images, d.mode, fixedReply);
+    const content = scrub(reply.text, token);
+    const finishReason = d.finishError ? 'error' : reply.finishReason;
+    sendJson(
+      res,
+      200,
+      {
+        id: served.id,
+        provider: served.provider,
+        model: served.model,
+        object: 'chat.completion',
+        created: served.created,
+        choices: [
+          {
+            logprobs: null,
+            finish_reason: finishReason,
+            native_finish_reason: finishReason,
+            index: 0,
+            message: { role: 'assistant', content, refusal: null, reasoning: null },
+            ...(d.finishError ? { error: finishErrorObject(served.provider) } : {}),
+          },
+        ],
+        usage: usageBlock(reply),
+      },
+      token,
+      { 'X-Generation-Id': served.id },
+    );
+  }
+
+  private startStream(res: ServerResponse, served: Served): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Generation-Id': served.id,
+    });
+    // OpenRouter keeps the connection warm with SSE comments until the first token.
+    res.write(': OPENROUTER PROCESSING\n\n');
+  }
+
+  private writeData(res: ServerResponse, data: unknown, token: string): void {
+    if (!res.destroyed) res.write(`data: ${scrub(JSON.stringify(data), token)}\n\n`);
+  }
+
+  /** An error inside HTTP 200: a JSON body without `choices`, or for streams a lone error event. */
+  private sendError200(body: Record<string, unknown>, chat: ChatRequest, served: Served | undefined, token: string, res: ServerResponse): void {
+    if (!chat.stream) return sendJson(res, 200, body, token);
+    if (!res.headersSent) {
+      if (!served) return sendJson(res, 200, body, token);
+      this.startStream(res, served);
+    }
+    this.writeData(
+      res,
+      {
+        id: served?.id,
+        object: 'chat.completion.chunk',
+        created: served?.created,
+        model: served?.model,
+        provider: served?.provider,
+        error: body.error,
+        choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
+      },
+      token,
+    );
+    res.end();
+  }
+
+  private streamReply(
+    d: Extract<Decision, { type: 'reply' }>,
+    chat: ChatRequest,
+    served: Served,
+    images: ImageInfo[],
+    fixedReply: string | undefined,
+    token: string,
+    res: ServerResponse,
+  ): void {
+    const reply = buildReply(served.model, chat, images, d.mode, fixedReply);
+    const base = { id: served.id, provider: served.provider, model: served.model, object: 'chat.completion.chunk', created: served.created };
+    let sent = 0;
+    for (const piece of pieces(scrub(reply.text, token))) {
+      if (d.midStreamAfter !== undefined && sent >= d.midStreamAfter) break;
+      this.writeData(
+        res,
+        { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null, native_finish_reason: null, logprobs: null }] },
+        token,
+      );
+      sent++;
+    }
+    if (d.midStreamAfter !== undefined) {
+      // §3 mid-stream error: a final data event with a top-level error, then the stream just ends.
+      this.writeData(
+        res,
+        {
+          ...base,
+          error: finishErrorObject(served.provider),
+          choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
+        },
+        token,
+      );
+      res.end();
+      return;
+    }
+    const finishReason = d.finishError ? 'error' : reply.finishReason;
+    this.writeData(
+      res,
+      {
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: { role: 'assistant', content: '' },
+            finish_reason: finishReason,
+            native_finish_reason: finishReason,
+            logprobs: null,
+            ...(d.finishError ? { error: finishErrorObject(served.provider) } : {}),
+          },
+        ],
+        usage: usageBlock(reply),
+      },
+      token,
+    );
+    res.write('data: [DONE]\n\n');
+    res.end();
+  }
+}

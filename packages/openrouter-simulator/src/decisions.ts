@@ -1,0 +1,140 @@
+/**
+ * What one model attempt does, decided synchronously when the call arrives (so counters and the
+ * PRNG advance in arrival order): a queued `failNext` kind, or the model's scenario behaviour.
+ */
+import { acceptsImages, contextLength, type CatalogEntry } from './catalog.js';
+import type { FailureKind } from './failure-queue.js';
+import { chance } from './prng.js';
+import { promptTokens, wantsJson, type ReplyMode } from './replies.js';
+import type { ChatRequest } from './request.js';
+import type { ModelBehavior } from './scenario.js';
+import type { SimState } from './state.js';
+import {
+  contextTooLong,
+  goneError,
+  moderationError,
+  providerError,
+  sharedCapacityError,
+  upstreamLimitError,
+  wireError,
+  type WireError,
+} from './wire-errors.js';
+
+/** Shared-capacity messages name a per-minute limit; used when failNext has no upstreamLimit to quote. */
+export const DEFAULT_SHARED_CAPACITY_RPM = 8;
+/** Content chunks sent before a queued 'mid_stream_error' when the behaviour does not say. */
+export const DEFAULT_MID_STREAM_CHUNKS = 1;
+
+export type Decision =
+  | { type: 'error'; kind: string; wire: WireError; fallback: boolean }
+  | { type: 'error200'; kind: string; body: Record<string, unknown>; fallback: boolean }
+  | { type: 'timeout'; kind: 'timeout' }
+  | { type: 'reply'; kind: string; mode: ReplyMode; finishError?: boolean; midStreamAfter?: number };
+
+const PROVIDERS = ['DeepInfra', 'Chutes', 'Google AI Studio', 'Venice', 'Together', 'Novita', 'Parasail', 'Targon'];
+
+/** A stable provider name per model, like the `provider` field of real responses. */
+export function providerFor(model: string): string {
+  let h = 0;
+  for (const ch of model) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PROVIDERS[h % PROVIDERS.length]!;
+}
+
+function with429Headers(wire: WireError, behavior: ModelBehavior): WireError {
+  if (behavior.retryAfterSeconds === undefined) return wire;
+  return { ...wire, headers: { ...(wire.headers ?? {}), 'Retry-After': String(behavior.retryAfterSeconds) } };
+}
+
+function uuid(state: SimState): string {
+  let h = '';
+  for (let i = 0; i < 32; i++) h += Math.floor(state.random() * 16).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The decision for one failure kind (from the failNext queue, or chosen by a behaviour). */
+export function decideKind(
+  kind: FailureKind,
+  model: string,
+  entry: CatalogEntry,
+  behavior: ModelBehavior,
+  req: ChatRequest,
+  state: SimState,
+  serverStatus: 502 | 503 = 502,
+): Decision {
+  const provider = providerFor(model);
+  switch (kind) {
+    case 'upstream_429':
+      return { type: 'error', kind, fallback: true, wire: with429Headers({ status: 429, body: upstreamLimitError(model, provider) }, behavior) };
+    case 'shared_capacity_429': {
+      const limit = behavior.upstreamLimit?.requests ?? DEFAULT_SHARED_CAPACITY_RPM;
+      return { type: 'error', kind, fallback: true, wire: with429Headers({ status: 429, body: sharedCapacityError(model, limit, uuid(state)) }, behavior) };
+    }
+    case 'upstream_in_200':
+      return { type: 'error200', kind, fallback: true, body: upstreamLimitError(model, provider) };
+    case 'error_in_200':
+      return { type: 'error200', kind, fallback: true, body: providerError(502, provider) };
+    case 'finish_reason_error':
+      return { type: 'reply', kind, mode: 'ok', finishError: true };
+    case 'server_error':
+      return { type: 'error', kind, fallback: true, wire: { status: serverStatus, body: providerError(serverStatus, provider) } };
+    case 'gone':
+      return { type: 'error', kind, fallback: true, wire: goneError(model) };
+    case 'timeout':
+      return { type: 'timeout', kind };
+    case 'bad_json':
+    case 'fenced_json':
+    case 'empty':
+      return { type: 'reply', kind, mode: kind };
+    case 'mid_stream_error':
+      return req.stream
+        ? { type: 'reply', kind, mode: 'ok', midStreamAfter: behavior.midStreamErrorAfterChunks ?? DEFAULT_MID_STREAM_CHUNKS }
+        : { type: 'reply', kind, mode: 'ok', finishError: true };
+    case 'moderation':
+      return { type: 'error', kind, fallback: true, wire: moderationError(model, provider, req.lastUserText) };
+    case 'auth':
+      return { type: 'error', kind, fallback: false, wire: wireError(401, 'User not found.') };
+    case 'billing':
+      return { type: 'error', kind, fallback: false, wire: wireError(402, 'Insufficient credits. Add more using https://openrouter.ai/credits') };
+    case 'context_too_long': {
+      const max = contextLength(entry) ?? 8192;
+      const input = Math.max(promptTokens(req), max);
+      const output = req.maxTokens ?? 1024;
+      return { type: 'error', kind, fallback: true, wire: contextTooLong(max, input + output, input, output) };
+    }
+  }
+}
+
+/** The decision the scenario's behaviour makes for this attempt. Order matters and is documented. */
+export function decideBehavior(model: string, entry: CatalogEntry, behavior: ModelBehavior, req: ChatRequest, state: SimState): Decision {
+  const decide = (kind: FailureKind, serverStatus?: 502 | 503) => decideKind(kind, model, entry, behavior, req, state, serverStatus);
+  const lim = behavior.upstreamLimit;
+  if (lim && state.modelWindows.take(model, lim.requests, lim.windowMs).limited) {
+    const style = lim.style ?? 'upstream';
+    return decide(style === 'shared_capacity' ? 'shared_capacity_429' : style === 'upstream_in_200' ? 'upstream_in_200' : 'upstream_429');
+  }
+  // Only an input that alone exceeds the context is refused; OpenRouter trims an oversized max_tokens.
+  const max = contextLength(entry);
+  if (max !== undefined && promptTokens(req) > max) {
+    const input = promptTokens(req);
+    const output = req.maxTokens ?? 0;
+    return { type: 'error', kind: 'context_too_long', fallback: true, wire: contextTooLong(max, input + output, input, output) };
+  }
+  if (behavior.moderation) return decide('moderation');
+  if (chance(state.random, behavior.serverErrorRate)) return decide('server_error', state.random() < 0.5 ? 502 : 503);
+  if (chance(state.random, behavior.errorIn200Rate)) return decide('error_in_200');
+  if (chance(state.random, behavior.finishReasonErrorRate)) return decide('finish_reason_error');
+  if (chance(state.random, behavior.emptyRate)) return decide('empty');
+  if (wantsJson(req)) {
+    if (chance(state.random, behavior.badJsonRate)) return decide('bad_json');
+    if (behavior.fencedJson) return decide('fenced_json');
+  }
+  if (req.stream && behavior.midStreamErrorAfterChunks !== undefined) {
+    return { type: 'reply', kind: 'mid_stream_error', mode: 'ok', midStreamAfter: behavior.midStreamErrorAfterChunks };
+  }
+  return { type: 'reply', kind: 'ok', mode: 'ok' };
+}
+
+/** True when this entry cannot take the request's images. */
+export function rejectsImages(entry: CatalogEntry, req: ChatRequest): boolean {
+  return req.imageUrls.length > 0 && !acceptsImages(entry);
+}

@@ -1,0 +1,161 @@
+/**
+ * The scenario: what the simulated account and models do. Validated with zod so a typo in a test's
+ * scenario fails loudly with the field's path instead of silently doing nothing.
+ */
+import { z } from 'zod';
+
+/** A fixed delay, or a seeded-random delay in `[min, max]`, in milliseconds. */
+export type Latency = number | [number, number];
+
+export type UpstreamLimitStyle = 'upstream' | 'shared_capacity' | 'upstream_in_200';
+
+/** How one model (or every model, via `defaultBehavior`) misbehaves. Rates are probabilities 0..1. */
+export interface ModelBehavior {
+  /**
+   * Per-model limit over aligned windows of `windowMs`.
+   * - `upstream`: 429 "Provider returned error" with metadata.raw "<id> is temporarily rate-limited upstream…"
+   * - `shared_capacity`: 429 "Rate limit exceeded: limit_rpm/…. High demand for <id> on OpenRouter…"
+   * - `upstream_in_200`: the `upstream` error object inside an HTTP 200 body (no `choices`)
+   */
+  upstreamLimit?: { requests: number; windowMs: number; style?: UpstreamLimitStyle };
+  /** 404 "No endpoints found for <id>." (checked before any quota is spent). */
+  gone?: boolean;
+  /** 502/503 "Provider returned error". */
+  serverErrorRate?: number;
+  /** HTTP 200 whose body is a top-level `error` object and no `choices`. */
+  errorIn200Rate?: number;
+  /** HTTP 200 with `choices[0].finish_reason: "error"` and `choices[0].error`. */
+  finishReasonErrorRate?: number;
+  /** Streaming only: after N content chunks send the mid-stream error event and end the stream. */
+  midStreamErrorAfterChunks?: number;
+  /** JSON requests only: reply with text that does not parse as JSON. */
+  badJsonRate?: number;
+  /** JSON requests only: wrap the JSON in ```json fences. */
+  fencedJson?: boolean;
+  /** HTTP 200 with `content: ""`. */
+  emptyRate?: number;
+  /** 403 moderation body ("… requires moderation on <Provider>. Your input was flagged …"). */
+  moderation?: boolean;
+  /** Overrides the scenario-wide latency for this model. */
+  latencyMs?: Latency;
+  /** Fixed reply text, used verbatim instead of the generated reply. */
+  reply?: string;
+  /** Adds `Retry-After: <seconds>` to this model's own 429s (never to account-wide 429s). */
+  retryAfterSeconds?: number;
+}
+
+/** The account-wide free-model quotas. */
+export interface AccountScenario {
+  /** Account-wide limit for free models per window. Default 20. */
+  perMinute?: number;
+  /** Length of the "minute" window in ms. Default 60000. Windows align to multiples of it. */
+  windowMs?: number;
+  /** Daily cap for free models; undefined = unlimited. Failed calls count too, as on OpenRouter. */
+  daily?: number;
+  /** Starting value of the daily counter. Default 0. */
+  dailyUsed?: number;
+  /** Epoch ms when the daily counter resets. Default: the next UTC midnight. */
+  dailyResetAt?: number;
+  /**
+   * After `dailyResetAt` passes, the next reset is this many ms later (compressed days for tests).
+   * Default: the next UTC midnight.
+   */
+  dailyWindowMs?: number;
+  /** Daily 429 uses the `free-models-per-day-high-balance` message. */
+  highBalance?: boolean;
+  /** What `X-RateLimit-Limit` says on per-minute 429s. Default = perMinute. */
+  reportedLimit?: number;
+}
+
+export interface Scenario {
+  /** Seed of the PRNG behind every random choice. Default 1. */
+  seed?: number;
+  /** Default latency of every model call. Default 0. */
+  latencyMs?: Latency;
+  account?: AccountScenario;
+  /** Behaviour by model id (ids must be in the catalog). Merged over `defaultBehavior`. */
+  models?: Record<string, ModelBehavior>;
+  defaultBehavior?: ModelBehavior;
+}
+
+const latency = z
+  .union([z.number().min(0), z.tuple([z.number().min(0), z.number().min(0)])])
+  .refine((v) => !Array.isArray(v) || v[0] <= v[1], { message: 'expected [min, max] with min <= max' });
+const rate = z.number().min(0).max(1);
+
+const modelBehaviorSchema = z
+  .object({
+    upstreamLimit: z
+      .object({
+        requests: z.number().int().min(0),
+        windowMs: z.number().int().positive(),
+        style: z.enum(['upstream', 'shared_capacity', 'upstream_in_200']).optional(),
+      })
+      .strict()
+      .optional(),
+    gone: z.boolean().optional(),
+    serverErrorRate: rate.optional(),
+    errorIn200Rate: rate.optional(),
+    finishReasonErrorRate: rate.optional(),
+    midStreamErrorAfterChunks: z.number().int().min(0).optional(),
+    badJsonRate: rate.optional(),
+    fencedJson: z.boolean().optional(),
+    emptyRate: rate.optional(),
+    moderation: z.boolean().optional(),
+    latencyMs: latency.optional(),
+    reply: z.string().optional(),
+    retryAfterSeconds: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+const scenarioSchema = z
+  .object({
+    seed: z.number().int().optional(),
+    latencyMs: latency.optional(),
+    account: z
+      .object({
+        perMinute: z.number().int().min(0).optional(),
+        windowMs: z.number().int().positive().optional(),
+        daily: z.number().int().min(0).optional(),
+        dailyUsed: z.number().int().min(0).optional(),
+        dailyResetAt: z.number().int().min(0).optional(),
+        dailyWindowMs: z.number().int().positive().optional(),
+        highBalance: z.boolean().optional(),
+        reportedLimit: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+    models: z.record(z.string(), modelBehaviorSchema).optional(),
+    defaultBehavior: modelBehaviorSchema.optional(),
+  })
+  .strict();
+
+/** Thrown for a scenario that does not validate; the message names every bad field. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+/** Validates a scenario (from a test or a JSON file) and returns it. */
+export function parseScenario(input: unknown, knownModel?: (id: string) => boolean): Scenario {
+  const result = scenarioSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new ScenarioError(`Invalid simulator scenario: ${problems.join('; ')}`);
+  }
+  const scenario = result.data as Scenario;
+  if (knownModel && scenario.models) {
+    const unknown = Object.keys(scenario.models).filter((id) => !knownModel(id));
+    if (unknown.length > 0) {
+      throw new ScenarioError(
+        `Invalid simulator scenario: models.${unknown[0]}: not a model id in the simulator's catalog` +
+          (unknown.length > 1 ? ` (also: ${unknown.slice(1).join(', ')})` : ''),
+      );
+    }
+  }
+  return scenario;
+}
+
+/** The behaviour in force for one model: its own settings over the default ones. */
+export function behaviorFor(scenario: Scenario, modelId: string): ModelBehavior {
+  return { ...(scenario.defaultBehavior ?? {}), ...(scenario.models?.[modelId] ?? {}) };
+}

@@ -1,0 +1,64 @@
+/**
+ * Call counts so tests can assert exactly how many calls reached the server and how each ended.
+ *
+ * One record per model attempt: a request with `models: [a, b]` that falls back from a to b makes
+ * two records. Requests refused before any model is tried (auth, bad body, models cap, unknown id)
+ * make one record under the first requested model id.
+ *
+ * Status keys: the HTTP status as a string ("200", "429", "404", ...), except for failures that
+ * arrive with HTTP 200:
+ * - "200-error"        top-level `error` object in a 200 body (and a stream that only carries an error event)
+ * - "200-finish-error" `choices[0].finish_reason: "error"` with `choices[0].error`
+ * - "200-stream-error" a stream that sent content and then the mid-stream error event
+ * - "timeout"          the call hung (failNext 'timeout') until the client gave up
+ */
+
+export interface CallRecord {
+  /** The model id this attempt was for (as requested, e.g. `openrouter/free`). */
+  model: string;
+  status: string;
+  /** 'ok' or the failure kind (a FailureKind, or 'auth', 'bad_request', 'models_cap', 'unknown_model',
+   * 'image_unsupported', 'bad_image', 'daily_429', 'per_minute_429'). */
+  kind: string;
+  /** Epoch ms from the simulator's clock. */
+  at: number;
+  stream: boolean;
+  /** For `openrouter/free`: the concrete model that answered. */
+  servedBy?: string;
+}
+
+export interface ModelStats {
+  calls: number;
+  byStatus: Record<string, number>;
+}
+
+export interface SimulatorStats {
+  total: number;
+  byModel: Record<string, ModelStats>;
+  byStatus: Record<string, number>;
+  calls: CallRecord[];
+}
+
+export class StatsRecorder {
+  private records: CallRecord[] = [];
+
+  record(rec: CallRecord): void {
+    this.records.push(rec);
+  }
+
+  reset(): void {
+    this.records = [];
+  }
+
+  snapshot(): SimulatorStats {
+    const byModel: Record<string, ModelStats> = {};
+    const byStatus: Record<string, number> = {};
+    for (const r of this.records) {
+      const m = (byModel[r.model] ??= { calls: 0, byStatus: {} });
+      m.calls++;
+      m.byStatus[r.status] = (m.byStatus[r.status] ?? 0) + 1;
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    }
+    return { total: this.records.length, byModel, byStatus, calls: this.records.map((r) => ({ ...r })) };
+  }
+}
