@@ -1,0 +1,93 @@
+import type { PoolModel, Tier } from '../types.js';
+import { TIERS } from '../types.js';
+import { classifyModel, hasImageInput } from './classify.js';
+import { isFreeModel } from './free.js';
+import type { CatalogModel, DefaultPoolFile, FreeModelEntry, PoolFile } from './types.js';
+
+export interface BuildPoolsOptions {
+  /** Reference time for expiration dates (epoch ms or Date). */
+  now: number | Date;
+  /** Recorded as provenance: a URL or a file's base name. */
+  source?: string;
+  /** Only pass a time that comes from the catalog itself, so reruns stay byte-identical. */
+  generatedAt?: string;
+}
+
+/** The PoolModel fields of a catalog entry, in a fixed key order (stable JSON). */
+export function toPoolModel(m: CatalogModel): PoolModel & { maxCompletionTokens: number | null } {
+  return {
+    id: m.id,
+    name: m.name,
+    contextLength: m.contextLength,
+    maxCompletionTokens: m.maxCompletionTokens,
+    vision: hasImageInput(m),
+    structuredOutputs: m.supportedParameters.includes('structured_outputs'),
+    responseFormat: m.supportedParameters.includes('response_format'),
+  };
+}
+
+/** A free catalog entry with its classification. */
+export function toFreeModelEntry(m: CatalogModel): FreeModelEntry {
+  const c = classifyModel(m);
+  return {
+    ...toPoolModel(m),
+    ...(c.sizeB !== undefined ? { sizeB: c.sizeB } : {}),
+    ...(c.activeB !== undefined ? { activeB: c.activeB } : {}),
+    tiers: c.tiers,
+    score: c.score,
+    expirationDate: m.expirationDate,
+  };
+}
+
+/** Best first: score descending, then id ascending so equal scores have a stable order. */
+export function compareByScore(a: { id: string; score: number }, b: { id: string; score: number }): number {
+  return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Keeps the free models of a parsed catalog, classifies them, and orders each tier by score. */
+export function buildPools(models: CatalogModel[], opts: BuildPoolsOptions): PoolFile {
+  const free = models
+    .filter((m) => isFreeModel(m, opts.now))
+    .map(toFreeModelEntry)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const pools = {} as Record<Tier, string[]>;
+  for (const tier of TIERS) {
+    pools[tier] = free
+      .filter((e) => e.tiers.includes(tier))
+      .sort(compareByScore)
+      .map((e) => e.id);
+  }
+  return {
+    ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
+    source: opts.source ?? 'catalog',
+    models: free,
+    pools,
+  };
+}
+
+/** The default pool file (PoolDefinition + provenance) of a discovery result. */
+export function toDefaultPools(file: PoolFile): DefaultPoolFile {
+  const models: Record<string, PoolModel> = {};
+  for (const e of file.models) {
+    models[e.id] = {
+      id: e.id,
+      name: e.name,
+      contextLength: e.contextLength,
+      maxCompletionTokens: e.maxCompletionTokens,
+      vision: e.vision,
+      structuredOutputs: e.structuredOutputs,
+      responseFormat: e.responseFormat,
+    };
+  }
+  return {
+    ...(file.generatedAt ? { generatedAt: file.generatedAt } : {}),
+    source: file.source,
+    tiers: { small: [...file.pools.small], large: [...file.pools.large], vision: [...file.pools.vision] },
+    models,
+  };
+}
+
+/** The exact bytes written for a pool file: two-space JSON with a trailing newline. */
+export function serializePoolFile(file: PoolFile | DefaultPoolFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}

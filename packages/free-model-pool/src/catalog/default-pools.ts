@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { PoolDefinition } from '../settings.js';
+import type { Tier } from '../types.js';
+import { TIERS } from '../types.js';
+// Imported as a module (not read from disk) so it works from src under vitest/bun and from dist:
+// tsc copies imported JSON into dist. Regenerate with `bun run pool:discover`.
+import committed from './default-pools.json' with { type: 'json' };
+import type { DefaultPoolFile } from './types.js';
+
+const poolModelSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  contextLength: z.number(),
+  maxCompletionTokens: z.number().nullish(),
+  vision: z.boolean(),
+  structuredOutputs: z.boolean(),
+  responseFormat: z.boolean(),
+});
+
+const defaultPoolFileSchema = z.object({
+  generatedAt: z.string().optional(),
+  source: z.string(),
+  tiers: z.object({ small: z.array(z.string()), large: z.array(z.string()), vision: z.array(z.string()) }),
+  models: z.record(z.string(), poolModelSchema),
+});
+
+/** Validates a default pool file (committed or written by a script); throws with the field at fault. */
+export function parseDefaultPoolFile(json: unknown, what = 'default-pools.json'): DefaultPoolFile {
+  const r = defaultPoolFileSchema.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`${what} is not a pool file: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  for (const tier of TIERS) {
+    for (const id of r.data.tiers[tier]) {
+      if (!r.data.models[id]) throw new Error(`${what}: tier ${tier} lists ${id}, which has no entry in "models"`);
+    }
+  }
+  return r.data as DefaultPoolFile;
+}
+
+/** The default pool the plugin starts from (generated from a catalog snapshot; a fresh copy each call). */
+export function loadDefaultPools(): PoolDefinition {
+  const file = parseDefaultPoolFile(structuredClone(committed));
+  return { tiers: file.tiers as Record<Tier, string[]>, models: file.models };
+}
+
+/** Where the committed default pool came from (a catalog URL or snapshot name). */
+export function defaultPoolsSource(): string {
+  return committed.source;
+}

@@ -1,0 +1,64 @@
+import type { PoolDefinition } from '../settings.js';
+import type { PoolModel, Tier } from '../types.js';
+
+/** One catalog entry after validation: only the fields discovery and the pool use. */
+export interface CatalogModel {
+  id: string;
+  name: string;
+  /** Unix seconds, when the catalog says. */
+  created?: number;
+  /** Tokens; 0 when the catalog gives null. */
+  contextLength: number;
+  /** `top_provider.max_completion_tokens`, null when unknown. */
+  maxCompletionTokens: number | null;
+  inputModalities: string[];
+  outputModalities: string[];
+  /** `architecture.tokenizer`; `Router` marks routers and aliases. */
+  tokenizer?: string;
+  /** Prices as numbers (USD per token / request). Absent optional prices are 0. */
+  pricing: { prompt: number; completion: number; request: number };
+  supportedParameters: string[];
+  /** `YYYY-MM-DD` (or any date the catalog gives), null when none. */
+  expirationDate: string | null;
+}
+
+/** What the classifier decides about one model. */
+export interface Classification {
+  /** Total parameters in billions, read from the id or name. */
+  sizeB?: number;
+  /** Active parameters of a mixture-of-experts model (`a3b`), in billions. */
+  activeB?: number;
+  /** Where the size-tier decision came from. */
+  sizeBasis: 'params' | 'name-hint' | 'context';
+  tiers: Tier[];
+  /** Higher is better inside a tier; see `classify.ts` for the formula. */
+  score: number;
+}
+
+/** A free model as written to `available-free-models.json`: PoolModel plus discovery facts. */
+export interface FreeModelEntry extends PoolModel {
+  maxCompletionTokens: number | null;
+  sizeB?: number;
+  activeB?: number;
+  tiers: Tier[];
+  score: number;
+  expirationDate: string | null;
+}
+
+/** The discovery result (`available-free-models.json`). */
+export interface PoolFile {
+  /** Only when the caller supplies a timestamp that comes from the catalog; never wall-clock. */
+  generatedAt?: string;
+  /** Where the catalog came from: a URL or a file's base name. */
+  source: string;
+  /** Every free model, sorted by id. */
+  models: FreeModelEntry[];
+  /** Ordered ids per tier, best first. */
+  pools: Record<Tier, string[]>;
+}
+
+/** The default pool file the plugin loads: a PoolDefinition plus provenance. */
+export interface DefaultPoolFile extends PoolDefinition {
+  generatedAt?: string;
+  source: string;
+}
