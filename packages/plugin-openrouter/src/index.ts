@@ -1,0 +1,29 @@
+import { ModelType, type Plugin } from '@elizaos/core';
+import { initPlugin, PLUGIN_NAME, PLUGIN_PRIORITY } from './init.js';
+import { handleImageDescription } from './models/image.js';
+import { handleObjectLarge, handleObjectSmall } from './models/object.js';
+import { handleTextLarge, handleTextSmall } from './models/text.js';
+
+/**
+ * Free OpenRouter models for ElizaOS: each model type draws from a tiered pool of `:free` models
+ * that paces the account, honours the daily cap and rotates past rate-limited models.
+ * Settings are read in `init` (see config.ts); TEXT_EMBEDDING is registered there when configured.
+ */
+export const openrouterFreePlugin: Plugin = {
+  name: PLUGIN_NAME,
+  description:
+    'Free OpenRouter models in tiered pools (small, large, vision) that rotate past rate limits: TEXT_SMALL, TEXT_LARGE, OBJECT_SMALL, OBJECT_LARGE, IMAGE_DESCRIPTION',
+  priority: PLUGIN_PRIORITY,
+  async init(_config, runtime) {
+    await initPlugin(runtime);
+  },
+  models: {
+    [ModelType.TEXT_SMALL]: handleTextSmall,
+    [ModelType.TEXT_LARGE]: handleTextLarge,
+    [ModelType.OBJECT_SMALL]: handleObjectSmall,
+    [ModelType.OBJECT_LARGE]: handleObjectLarge,
+    [ModelType.IMAGE_DESCRIPTION]: handleImageDescription,
+  },
+};
+
+export default openrouterFreePlugin;

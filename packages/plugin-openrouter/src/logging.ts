@@ -1,0 +1,68 @@
+import type { IAgentRuntime } from '@elizaos/core';
+import {
+  FreeModelPoolError,
+  redactSecrets,
+  type Attempt,
+  type PoolOutcome,
+  type Tier,
+} from '@freepool/free-model-pool';
+
+/** Tag on every structured log record of this plugin. */
+export const LOG_SOURCE = 'plugin:openrouter-free';
+
+/** `model ✓` / `model ✗ model_rate_limit 429` / `model – skipped (cooling)`, joined with arrows. */
+export function formatTrail(attempts: readonly Attempt[]): string {
+  return attempts
+    .map((a) => {
+      if (a.outcome === 'success') return `${a.model} ok`;
+      const status = a.status !== undefined ? ` ${a.status}` : '';
+      return `${a.model} ${a.outcome === 'skipped' ? 'skipped' : 'failed'} (${a.reason ?? 'unknown'}${status})`;
+    })
+    .join(' -> ');
+}
+
+function calls(attempts: readonly Attempt[]): number {
+  return attempts.filter((a) => a.outcome !== 'skipped').length;
+}
+
+/**
+ * One line per served request: `debug` when the first model answered at once, `warn` when the pool
+ * had to skip, rotate or wait, so a user reading warnings sees every time the free tier pushed back.
+ */
+export function logServed(runtime: IAgentRuntime, modelType: string, outcome: PoolOutcome<unknown>, apiKey?: string): void {
+  const firstTry = outcome.attempts.length === 1 && outcome.attempts[0]?.outcome === 'success' && outcome.waitedMs === 0;
+  const record = {
+    src: LOG_SOURCE,
+    modelType,
+    tier: outcome.tier,
+    model: outcome.model,
+    attempts: calls(outcome.attempts),
+    waitedMs: Math.round(outcome.waitedMs),
+  };
+  const message = redactSecrets(
+    `${modelType} (${outcome.tier} pool) served by ${outcome.model} after ${record.attempts} attempt(s), waited ${record.waitedMs} ms` +
+      (firstTry ? '' : `: ${formatTrail(outcome.attempts)}`),
+    [apiKey],
+  );
+  if (firstTry) runtime.logger.debug(record, message);
+  else runtime.logger.warn(record, message);
+}
+
+/** One line per failed request, with the attempt trail when the engine gave one. */
+export function logFailed(runtime: IAgentRuntime, modelType: string, tier: Tier | undefined, error: unknown, apiKey?: string): void {
+  // PoolConfigError carries the same marker as the pool errors but no trail: check the fields.
+  const poolError = FreeModelPoolError.isInstance(error) ? error : undefined;
+  const attempts: Attempt[] = Array.isArray(poolError?.attempts) ? poolError.attempts : [];
+  const waitedMs = Math.round(attempts.reduce((sum, a) => sum + (a.waitedMs ?? 0), 0));
+  const reason = poolError?.reason;
+  const text = error instanceof Error ? error.message : String(error);
+  const record = { src: LOG_SOURCE, modelType, tier, reason, attempts: calls(attempts), waitedMs };
+  runtime.logger.warn(
+    record,
+    redactSecrets(
+      `${modelType}${tier ? ` (${tier} pool)` : ''} failed after ${record.attempts} attempt(s), waited ${waitedMs} ms: ${text}` +
+        (attempts.length ? ` [${formatTrail(attempts)}]` : ''),
+      [apiKey],
+    ),
+  );
+}

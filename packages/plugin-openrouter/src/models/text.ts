@@ -1,0 +1,69 @@
+import { ModelType, type GenerateTextParams, type IAgentRuntime, type ModelTypeName, type TextStreamResult } from '@elizaos/core';
+import type { TextRequest, Tier, TokenUsage } from '@freepool/free-model-pool';
+import { emitModelUsed } from '../events.js';
+import { requirePool } from '../init.js';
+import { logFailed, logServed } from '../logging.js';
+import { pooledCall } from './pooled-call.js';
+
+/** The engine's text request from ElizaOS's params: the character's system prompt rides along. */
+export function toTextRequest(runtime: IAgentRuntime, tier: Tier, params: GenerateTextParams): TextRequest {
+  if (!params || typeof params.prompt !== 'string' || params.prompt.trim() === '') {
+    throw new TypeError('TEXT_SMALL/TEXT_LARGE need params.prompt: a non-empty string');
+  }
+  return {
+    tier,
+    prompt: params.prompt,
+    system: runtime.character?.system || undefined,
+    temperature: params.temperature,
+    maxOutputTokens: params.maxTokens,
+    stopSequences: params.stopSequences?.length ? params.stopSequences : undefined,
+    frequencyPenalty: params.frequencyPenalty,
+    presencePenalty: params.presencePenalty,
+  };
+}
+
+function handleText(tier: Tier, modelType: ModelTypeName) {
+  return async (runtime: IAgentRuntime, params: GenerateTextParams): Promise<string | TextStreamResult> => {
+    const request = toTextRequest(runtime, tier, params);
+    if (params.stream) return streamText(runtime, modelType, request);
+    return pooledCall(
+      runtime,
+      modelType,
+      tier,
+      request.prompt,
+      (pool) => pool.generateText(request),
+      (r) => r.usage,
+    ).then((r) => r.text);
+  };
+}
+
+/**
+ * Streams from one model: the engine moves to the next model only before the first chunk. The log
+ * line and MODEL_USED follow once the stream settles. Every promise gets a handler here, so a
+ * caller that only reads `textStream` does not leave an unhandled rejection behind.
+ */
+async function streamText(runtime: IAgentRuntime, modelType: ModelTypeName, request: TextRequest): Promise<TextStreamResult> {
+  const { entry, pool } = await requirePool(runtime, modelType);
+  const apiKey = entry.settings.apiKey;
+  const stream = pool.streamText(request);
+  const usage = stream.usage.then(toElizaUsage);
+  for (const p of [stream.text, stream.finishReason, usage]) p.catch(() => undefined);
+  stream.outcome.then(
+    async (outcome) => {
+      logServed(runtime, modelType, outcome, apiKey);
+      await emitModelUsed(runtime, modelType, request.prompt, outcome.usage ?? (await stream.usage.catch(() => undefined)));
+    },
+    (error: unknown) => logFailed(runtime, modelType, request.tier, error, apiKey),
+  ).catch(() => undefined);
+  return { textStream: stream.textStream, text: stream.text, usage, finishReason: stream.finishReason };
+}
+
+function toElizaUsage(usage: TokenUsage | undefined) {
+  if (!usage) return undefined;
+  const promptTokens = usage.inputTokens ?? 0;
+  const completionTokens = usage.outputTokens ?? 0;
+  return { promptTokens, completionTokens, totalTokens: usage.totalTokens ?? promptTokens + completionTokens };
+}
+
+export const handleTextSmall = handleText('small', ModelType.TEXT_SMALL);
+export const handleTextLarge = handleText('large', ModelType.TEXT_LARGE);

@@ -1,0 +1,80 @@
+import { AgentRuntime, type Character, type Plugin } from '@elizaos/core';
+import sqlPlugin from '@elizaos/plugin-sql';
+import openrouterFreePlugin from '@freepool/plugin-openrouter';
+
+/** Distinctive and obviously fake, so a leak check can search every output for it. */
+export const FAKE_KEY = 'sk-or-v1-FAKE-plugin-test-key-0000-LEAKCHECK';
+
+/**
+ * Settings that keep tests fast: a generous account window (the simulator's is raised to match),
+ * a short cooldown ladder and short waits.
+ */
+export const FAST_SETTINGS: Record<string, string> = {
+  OPENROUTER_FREE_RPM: '1000',
+  OPENROUTER_RATE_WINDOW_MS: '60000',
+  OPENROUTER_MAX_WAIT_MS: '2000',
+  OPENROUTER_COOLDOWN_MS: '200',
+  OPENROUTER_ATTEMPT_TIMEOUT_MS: '5000',
+  OPENROUTER_CATALOG_TIMEOUT_MS: '2000',
+};
+
+export const SMALL = ['meta-llama/llama-3.2-3b-instruct:free', 'google/gemma-3n-e4b-it:free', 'liquid/lfm-2.5-1.2b-instruct:free'];
+export const LARGE = ['openai/gpt-oss-120b:free', 'meta-llama/llama-3.3-70b-instruct:free', 'nousresearch/hermes-3-llama-3.1-405b:free'];
+export const VISION = ['google/gemma-3-27b-it:free', 'google/gemma-3-12b-it:free'];
+
+/** Pinned pools, so tests know which model is tried first. */
+export const PINNED_POOLS: Record<string, string> = {
+  OPENROUTER_SMALL_POOL: SMALL.join(','),
+  OPENROUTER_LARGE_POOL: LARGE.join(','),
+  OPENROUTER_VISION_POOL: VISION.join(','),
+};
+
+export interface StartOptions {
+  system?: string;
+  plugins?: Plugin[];
+  /** Called between construction and initialize (hook loggers, register events). */
+  beforeInit?: (runtime: AgentRuntime) => void;
+}
+
+/**
+ * A real AgentRuntime on PGlite (`memory://`) with the plugin registered. plugin-sql first, then its
+ * migrations, then initialize: initialize alone fails on a fresh database (elizaos.md §4).
+ */
+export async function startRuntime(secrets: Record<string, string>, opts: StartOptions = {}): Promise<AgentRuntime> {
+  const character: Character = {
+    name: 'PoolTester',
+    bio: ['Tests the free-model pool plugin'],
+    ...(opts.system ? { system: opts.system } : {}),
+    settings: { PGLITE_DATA_DIR: 'memory://', secrets },
+  };
+  const runtime = new AgentRuntime({ character, plugins: [sqlPlugin, ...(opts.plugins ?? [openrouterFreePlugin])] });
+  opts.beforeInit?.(runtime);
+  await runtime.registerPlugin(sqlPlugin);
+  await runtime.runPluginMigrations();
+  await runtime.initialize();
+  return runtime;
+}
+
+/** useModel logs to the database without awaiting it: give that a moment before closing PGlite. */
+export async function stopRuntime(runtime: AgentRuntime | undefined): Promise<void> {
+  if (!runtime) return;
+  await new Promise((r) => setTimeout(r, 200));
+  await runtime.stop();
+  await runtime.adapter?.close();
+  // plugin-sql keeps one PGlite per process in a global and never recreates it once closed; forget
+  // it so the next runtime of this test file gets a fresh in-memory database.
+  const singletons = (globalThis as Record<symbol, { pgLiteClientManager?: unknown } | undefined>)[
+    Symbol.for('@elizaos/plugin-sql/global-singletons')
+  ];
+  if (singletons) delete singletons.pgLiteClientManager;
+}
+
+/** Longer than the test cooldown ladder (200 ms ± jitter): models cooled by one test are back for the next. */
+export const COOLDOWN_CLEAR_MS = 300;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Calls per model, from the simulator's stats. */
+export function callsByModel(stats: { calls: Array<{ model: string; status: string; kind: string }> }): string[] {
+  return stats.calls.map((c) => `${c.model} ${c.status}`);
+}
