@@ -5,6 +5,7 @@ import type { Attempt, FailureReason, Tier } from './types.js';
  * so `isInstance` works across duplicated copies of this package, where `instanceof` would not.
  */
 const MARKER = Symbol.for('freepool.error');
+const CONFIG_MARKER = Symbol.for('freepool.config-error');
 
 export class FreeModelPoolError extends Error {
   readonly [MARKER] = true;
@@ -82,7 +83,8 @@ export class PoolAbortedError extends FreeModelPoolError {
 
 /** A setting, pool list, catalog or input is malformed. Names the thing and what was expected. */
 export class PoolConfigError extends Error {
-  readonly [MARKER] = true;
+  // Its own marker: a config error has no attempt trail, so it must not pass FreeModelPoolError.isInstance.
+  readonly [CONFIG_MARKER] = true;
   /** The setting or field at fault, e.g. `OPENROUTER_SMALL_POOL`. */
   readonly setting: string;
   constructor(setting: string, message: string) {
@@ -91,6 +93,6 @@ export class PoolConfigError extends Error {
     this.setting = setting;
   }
   static isInstance(e: unknown): e is PoolConfigError {
-    return typeof e === 'object' && e !== null && (e as Error).name === 'PoolConfigError';
+    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[CONFIG_MARKER] === true;
   }
 }

@@ -20,15 +20,16 @@ export const REDACTED = '[REDACTED]';
  * `[REDACTED]`. Pass the configured API key in `extraSecrets` so keys of other shapes are caught too.
  */
 export function redactSecrets(text: string, extraSecrets?: readonly (string | undefined | null)[]): string {
-  let out = String(text);
+  // Whole Authorization values first, so a `Bearer …` inside one is not redacted twice; the
+  // verbatim secrets last, so no pattern above can cut into an already-redacted marker.
+  let out = String(text)
+    .replace(AUTH_HEADER, (_m, prefix: string) => `${prefix}${REDACTED}`)
+    .replace(BEARER, `Bearer ${REDACTED}`)
+    .replace(OPENROUTER_KEY, REDACTED);
   for (const secret of extraSecrets ?? []) {
     if (typeof secret === 'string' && secret.length >= MIN_EXTRA_SECRET_LENGTH) {
       out = out.split(secret).join(REDACTED);
     }
   }
-  // Whole Authorization values first, so a `Bearer …` inside one is not redacted twice.
-  return out
-    .replace(AUTH_HEADER, (_m, prefix: string) => `${prefix}${REDACTED}`)
-    .replace(BEARER, `Bearer ${REDACTED}`)
-    .replace(OPENROUTER_KEY, REDACTED);
+  return out;
 }
