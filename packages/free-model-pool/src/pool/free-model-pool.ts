@@ -1,7 +1,17 @@
-// CONTRACT SKELETON: signatures are agreed across packages; the bodies are being written.
+import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
+import { AccountPacer, CooldownLadder, DailyQuota, sleep } from '../limits/index.js';
+import { createOpenRouterClient } from '../openrouter/client.js';
+import { parseImageUrl } from '../openrouter/image-input.js';
+import { fetchKeyStatus, type KeyStatus } from '../openrouter/key-status.js';
 import type { ConnectionSettings, PoolDefinition, PoolPolicy } from '../settings.js';
+import { MemoryStore } from '../state/memory-store.js';
 import type { PoolStore } from '../state/store.js';
 import type { ModelHealth, PoolOutcome, Tier } from '../types.js';
+import { imageAttempt } from './calls/image.js';
+import { objectAttempt, resolveOutputShape } from './calls/object.js';
+import { textAttempt } from './calls/text.js';
+import { resolvePolicy, validatePoolDefinition } from './pool-validation.js';
+import { needsFor, validateRequest } from './request-needs.js';
 import type {
   ImageRequest,
   ObjectRequest,
@@ -11,6 +21,9 @@ import type {
   TextRequest,
   TextResult,
 } from './requests.js';
+import { runPooled } from './run-loop.js';
+import type { PoolRuntime } from './runtime.js';
+import { pooledStream } from './stream.js';
 
 export interface FreeModelPoolOptions {
   connection: ConnectionSettings;
@@ -29,17 +42,101 @@ export interface FreeModelPoolOptions {
  * The engine's front door: calls a tier of free models through the AI SDK (`maxRetries: 0`),
  * pacing the account, honouring the daily cap, cooling down and rotating past model failures.
  */
-export declare class FreeModelPool {
-  constructor(options: FreeModelPoolOptions);
-  generateText(request: TextRequest): Promise<PoolOutcome<TextResult>>;
-  generateObject<T = unknown>(request: ObjectRequest): Promise<PoolOutcome<ObjectResult<T>>>;
-  describeImage(request: ImageRequest): Promise<PoolOutcome<TextResult>>;
-  streamText(request: TextRequest): PoolStream;
-  /** Reads GET /key and seeds the daily counter from `free_model_daily_requests`. */
-  refreshAccountStatus(signal?: AbortSignal): Promise<void>;
+export class FreeModelPool {
+  private pool: PoolDefinition;
+  private readonly connection: ConnectionSettings;
+  private readonly client: OpenRouterProvider;
+  private readonly runtime: PoolRuntime;
+  readonly policy: Readonly<PoolPolicy>;
+  readonly store: PoolStore;
+
+  constructor(options: FreeModelPoolOptions) {
+    this.connection = { ...options.connection };
+    this.pool = validatePoolDefinition(options.pool);
+    this.policy = resolvePolicy(options.policy);
+    this.store = options.store ?? new MemoryStore();
+    this.client = createOpenRouterClient(this.connection);
+    const now = options.now ?? Date.now;
+    this.runtime = {
+      policy: this.policy,
+      store: this.store,
+      now,
+      sleep,
+      getPool: () => this.pool,
+      pacer: new AccountPacer(this.store, this.policy),
+      quota: new DailyQuota(this.store, this.policy),
+      ladder: new CooldownLadder(this.policy, options.random ?? Math.random),
+      secrets: [this.connection.apiKey],
+      onEvent: options.onEvent,
+    };
+  }
+
+  generateText(request: TextRequest): Promise<PoolOutcome<TextResult>> {
+    return this.guard(() => {
+      validateRequest(request);
+      return runPooled(this.runtime, request.tier, needsFor(request), textAttempt(this.client, request), this.runOptions(request));
+    });
+  }
+
+  generateObject<T = unknown>(request: ObjectRequest): Promise<PoolOutcome<ObjectResult<T>>> {
+    return this.guard(() => {
+      validateRequest(request);
+      const shape = resolveOutputShape(request);
+      const attempt = objectAttempt<T>(this.client, request, shape, (id) => this.pool.models[id]);
+      return runPooled(this.runtime, request.tier, needsFor(request, { structuredOutput: true }), attempt, this.runOptions(request));
+    });
+  }
+
+  describeImage(request: ImageRequest): Promise<PoolOutcome<TextResult>> {
+    return this.guard(() => {
+      validateRequest(request);
+      const image = parseImageUrl(request.imageUrl);
+      const attempt = imageAttempt(this.client, request, image);
+      return runPooled(this.runtime, request.tier, needsFor(request, { image: true }), attempt, this.runOptions(request));
+    });
+  }
+
+  /** Validation errors surface synchronously here (not in the stream's promises). */
+  streamText(request: TextRequest): PoolStream {
+    validateRequest(request);
+    return pooledStream(this.runtime, this.client, request, needsFor(request));
+  }
+
+  /**
+   * Reads GET /key and seeds the daily counter from `free_model_daily_requests`. Returns what the
+   * server reported (an extension of the agreed `Promise<void>`), so status displays need no second call.
+   */
+  async refreshAccountStatus(signal?: AbortSignal): Promise<KeyStatus> {
+    const status = await fetchKeyStatus(this.connection, signal);
+    if (status.freeModelDaily) this.runtime.quota.seedFromKeyStatus(status.freeModelDaily, this.runtime.now());
+    return status;
+  }
+
   /** Replaces the pool (after a catalog refresh); clears `removed` marks. */
-  setPool(pool: PoolDefinition): void;
-  getPool(): PoolDefinition;
+  setPool(pool: PoolDefinition): void {
+    this.pool = validatePoolDefinition(pool);
+    this.store.clearRemoved();
+  }
+
+  getPool(): PoolDefinition {
+    return this.pool;
+  }
+
   /** Current health of every model of a tier, in pool order. */
-  health(tier: Tier): Array<{ model: string; health: ModelHealth | undefined }>;
+  health(tier: Tier): Array<{ model: string; health: ModelHealth | undefined }> {
+    return (this.pool.tiers[tier] ?? []).map((model) => ({ model, health: this.store.getModelHealth(model) }));
+  }
+
+  /** Synchronous validation errors become rejections, so callers handle one path. */
+  private guard<R>(run: () => Promise<R>): Promise<R> {
+    try {
+      return run();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private runOptions(request: TextRequest | ObjectRequest | ImageRequest) {
+    return { signal: request.abortSignal, deadlineMs: request.deadlineMs };
+  }
 }

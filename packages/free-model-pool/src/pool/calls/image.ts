@@ -1,0 +1,29 @@
+import { generateText } from 'ai';
+import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
+import { imageMessageContent, passThroughImageUrls, type ImageInput } from '../../openrouter/image-input.js';
+import { invalidOutput } from '../attempt-error.js';
+import type { AttemptFn } from '../run-loop.js';
+import type { ImageRequest, TextResult } from '../requests.js';
+import { KEEP_RESPONSE_BODY, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
+
+/** One image-description attempt. `image` was validated before the run loop started. */
+export function imageAttempt(client: OpenRouterProvider, request: ImageRequest, image: ImageInput): AttemptFn<TextResult> {
+  return async (modelId, signal) => {
+    const result = await generateText({
+      model: client.chat(modelId),
+      messages: [{ role: 'user', content: imageMessageContent(request.prompt, image) }],
+      // Keep every image URL as a URL for OpenRouter to fetch (see passThroughImageUrls).
+      experimental_download: passThroughImageUrls,
+      ...sharedCallOptions(request, signal),
+      include: KEEP_RESPONSE_BODY,
+    });
+    throwIfErrorFinish(result, modelId);
+    if (result.text.trim() === '') throw invalidOutput(`${modelId} returned an empty image description`);
+    const usage = toTokenUsage(result.usage);
+    return {
+      value: { text: result.text, finishReason: result.finishReason, usage },
+      servedBy: result.response.modelId,
+      usage,
+    };
+  };
+}

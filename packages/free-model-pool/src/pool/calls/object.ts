@@ -1,0 +1,106 @@
+import { generateText, jsonSchema, NoObjectGeneratedError, Output } from 'ai';
+import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
+import { PoolConfigError } from '../../errors.js';
+import type { PoolModel } from '../../types.js';
+import { invalidOutput } from '../attempt-error.js';
+import type { AttemptFn } from '../run-loop.js';
+import type { ObjectOutput, ObjectRequest, ObjectResult } from '../requests.js';
+import { KEEP_RESPONSE_BODY, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
+import { parseLenientJson, shapeOutput, type OutputShape } from './object-output.js';
+
+type JsonSchemaObject = Record<string, unknown>;
+
+/** Resolves what kind of JSON the caller wants, rejecting contradictory requests before any call. */
+export function resolveOutputShape(request: ObjectRequest): OutputShape {
+  const schema = request.schema;
+  if (schema !== undefined && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
+    throw new PoolConfigError('schema', 'schema must be a JSON schema object, e.g. {"type":"object","properties":{…}}');
+  }
+  let output: ObjectOutput = request.output ?? (schema ? (schema.type === 'array' ? 'array' : 'object') : 'no-schema');
+  if (output === 'enum') {
+    const values = request.enumValues ?? (Array.isArray(schema?.enum) ? (schema!.enum as unknown[]) : undefined);
+    if (!values || values.length === 0 || !values.every((v) => typeof v === 'string')) {
+      throw new PoolConfigError('enumValues', 'output "enum" needs enumValues: a non-empty list of strings');
+    }
+    return { output, enumValues: values as string[], schema };
+  }
+  if (output === 'object' && !schema) output = 'no-schema';
+  return { output, schema };
+}
+
+/** The array's item schema: callers send either the array schema (ElizaOS bootstrap does) or the item schema. */
+function itemSchema(schema: JsonSchemaObject | undefined): JsonSchemaObject {
+  if (!schema) return {};
+  if (schema.type === 'array') return (schema.items as JsonSchemaObject | undefined) ?? {};
+  return schema;
+}
+
+function outputSpec(shape: OutputShape) {
+  switch (shape.output) {
+    case 'object':
+      return Output.object({ schema: jsonSchema(shape.schema ?? {}) });
+    case 'array':
+      return Output.array({ element: jsonSchema(itemSchema(shape.schema)) });
+    case 'enum':
+      return Output.choice({ options: shape.enumValues ?? [] });
+    case 'no-schema':
+      return Output.json();
+  }
+}
+
+/**
+ * One JSON attempt. Models that honour JSON schemas get `require_parameters` so OpenRouter routes
+ * only to providers that do. Others still receive the schema, and when their text does not parse
+ * as-is (code fences, a sentence around it) we parse `NoObjectGeneratedError.text` ourselves; what
+ * still does not fit is `invalid_output`, and the pool rotates.
+ */
+export function objectAttempt<T>(
+  client: OpenRouterProvider,
+  request: ObjectRequest,
+  shape: OutputShape,
+  modelInfo: (modelId: string) => PoolModel | undefined,
+): AttemptFn<ObjectResult<T>> {
+  return async (modelId, signal) => {
+    const structured = modelInfo(modelId)?.structuredOutputs === true;
+    let text: string | undefined;
+    let servedBy: string | undefined;
+    let usage;
+    try {
+      const result = await generateText({
+        // strict: false — strict JSON-schema mode makes OpenAI-style providers reject any schema that
+        // does not list every property as required with additionalProperties:false (most ElizaOS
+        // schemas). The schema still guides the model; we check the shape ourselves below.
+        model: client.chat(modelId, { structuredOutputs: { strict: false } }),
+        prompt: request.prompt,
+        output: outputSpec(shape),
+        ...(structured ? { providerOptions: { openrouter: { provider: { require_parameters: true } } } } : {}),
+        ...sharedCallOptions(request, signal),
+        include: KEEP_RESPONSE_BODY,
+      });
+      throwIfErrorFinish(result, modelId);
+      servedBy = result.response.modelId;
+      usage = toTokenUsage(result.usage);
+      text = result.text;
+      let parsed: unknown;
+      try {
+        parsed = result.output;
+      } catch {
+        parsed = undefined; // no output (e.g. finish reason "length"): fall through to our own parse
+      }
+      if (parsed !== undefined) {
+        const shaped = shapeOutput(parsed, shape);
+        if (shaped.ok) return { value: { object: shaped.value as T, usage }, servedBy, usage };
+      }
+    } catch (e) {
+      if (!NoObjectGeneratedError.isInstance(e)) throw e;
+      text = e.text;
+      servedBy = e.response?.modelId;
+      usage = toTokenUsage(e.usage);
+    }
+    const parsed = parseLenientJson(text);
+    if (!parsed.ok) throw invalidOutput(`${modelId} returned text that is not valid JSON`);
+    const shaped = shapeOutput(parsed.value, shape);
+    if (!shaped.ok) throw invalidOutput(`${modelId} returned JSON of the wrong shape: ${shaped.why}`);
+    return { value: { object: shaped.value as T, usage }, servedBy, usage };
+  };
+}

@@ -1,0 +1,101 @@
+import type { Attempt, ModelHealth, PoolModel, RequestNeeds } from '../types.js';
+import { isoSeconds } from './trail-message.js';
+
+/**
+ * Tokens kept free for the answer when checking a prompt against a model's context window. A model
+ * whose window holds the prompt but not this many more tokens would cut the answer off.
+ */
+export const CONTEXT_OUTPUT_MARGIN_TOKENS = 256;
+/** Below this exponentially weighted success rate a model is tried after the healthy ones. */
+export const DEMOTE_SUCCESS_RATE = 0.5;
+
+export interface CandidateInput {
+  /** The tier's ids in pool order. */
+  ids: readonly string[];
+  /** Capabilities by id (PoolDefinition.models). */
+  models: Readonly<Record<string, PoolModel>>;
+  health: (modelId: string) => ModelHealth | undefined;
+  now: number;
+  needs: RequestNeeds;
+  /**
+   * Treat ids without a catalog entry as vision-capable. Used for the vision tier, where a user who
+   * pins an uncatalogued model clearly means it to take images.
+   */
+  assumeUnknownVision?: boolean;
+  outputMarginTokens?: number;
+}
+
+export interface CandidateSelection {
+  /** Models that can serve, best first. */
+  candidates: string[];
+  /** Models left out without a call, with the reason, in pool order. */
+  skipped: Attempt[];
+}
+
+
+/** Why a model cannot take this request at all, or undefined when it can. */
+function skipReason(input: CandidateInput, id: string): Attempt | undefined {
+  const model = input.models[id];
+  const health = input.health(id);
+  const skip = (reason: Attempt['reason'], message: string, cooldownUntil?: number): Attempt => ({
+    model: id,
+    outcome: 'skipped',
+    reason,
+    message,
+    waitedMs: 0,
+    durationMs: 0,
+    ...(cooldownUntil !== undefined ? { cooldownUntil } : {}),
+  });
+  if (health?.removed) return skip('model_gone', 'removed from the pool after the server said it no longer exists');
+  if (health && health.cooldownUntil > input.now) {
+    const why = health.lastReason ? ` after ${health.lastReason}` : '';
+    return skip('model_rate_limit', `cooling down until ${isoSeconds(health.cooldownUntil)}${why}`, health.cooldownUntil);
+  }
+  const vision = model ? model.vision : input.assumeUnknownVision === true;
+  if (input.needs.image && !vision) return skip('unsupported_input', 'does not accept image input');
+  const prompt = input.needs.promptTokens ?? 0;
+  const margin = input.outputMarginTokens ?? CONTEXT_OUTPUT_MARGIN_TOKENS;
+  if (model && model.contextLength > 0 && prompt > 0 && model.contextLength < prompt + margin) {
+    return skip('context_too_long', `context of ${model.contextLength} tokens is too small for a ~${prompt}-token prompt`);
+  }
+  return undefined;
+}
+
+/** 0 for healthy models, 1 for models that failed recently or mostly fail: tried after the others. */
+function healthRank(health: ModelHealth | undefined): number {
+  if (!health) return 0;
+  if (health.consecutiveFailures > 0) return 1;
+  if (health.successRate !== undefined && health.successRate < DEMOTE_SUCCESS_RATE) return 1;
+  return 0;
+}
+
+/** For JSON requests: schema-honouring models first, then JSON-mode models, then the rest. */
+function capabilityRank(model: PoolModel | undefined, needs: RequestNeeds): number {
+  if (!needs.structuredOutput) return 0;
+  if (model?.structuredOutputs) return 0;
+  if (model?.responseFormat) return 1;
+  return 2;
+}
+
+/**
+ * The models of a tier that can serve a request, healthiest first. Pure: reads health through the
+ * callback and never writes. Order: healthy before recently failed, then (for JSON) structured-output
+ * capable first, then pool order. Skipped models are reported so the trail shows them.
+ */
+export function selectCandidates(input: CandidateInput): CandidateSelection {
+  const skipped: Attempt[] = [];
+  const ranked: Array<{ id: string; key: [number, number, number] }> = [];
+  const seen = new Set<string>();
+  input.ids.forEach((id, index) => {
+    if (seen.has(id)) return; // a model listed twice is tried once
+    seen.add(id);
+    const skip = skipReason(input, id);
+    if (skip) {
+      skipped.push(skip);
+      return;
+    }
+    ranked.push({ id, key: [healthRank(input.health(id)), capabilityRank(input.models[id], input.needs), index] });
+  });
+  ranked.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
+  return { candidates: ranked.map((r) => r.id), skipped };
+}

@@ -1,0 +1,85 @@
+import { DailyLimitError, PoolExhaustedError, type FreeModelPoolError } from '../errors.js';
+import type { Attempt, RequestNeeds, Tier } from '../types.js';
+import { selectCandidates } from './candidates.js';
+import type { PoolRuntime } from './runtime.js';
+import { decisiveReason, exhaustedMessage, isoSeconds } from './trail-message.js';
+
+/** The daily free-model cap stopped the run (from our counter or the server's 429). */
+export interface DailyBlock {
+  resetAt: number;
+  limit?: number;
+  /** The server's message, when a call got the daily 429. */
+  serverMessage?: string;
+  status?: number;
+}
+
+/** The account window had no slot within maxWaitMs. */
+export interface MinuteBlock {
+  retryAt?: number;
+  message: string;
+  cause: unknown;
+}
+
+/**
+ * The error for a run that got no answer: DailyLimitError when the day is used up (nothing else
+ * matters until the reset), else PoolExhaustedError with the trail and the earliest useful retry.
+ */
+export function noAnswerError(
+  rt: PoolRuntime,
+  tier: Tier,
+  needs: RequestNeeds,
+  trail: Attempt[],
+  why: { dailyBlock?: DailyBlock; minuteBlock?: MinuteBlock; stopNote?: string },
+): FreeModelPoolError {
+  const now = rt.now();
+  const { dailyBlock, minuteBlock } = why;
+  if (dailyBlock) {
+    const called = trail.some((a) => a.outcome === 'failed' && a.reason === 'account_daily_limit');
+    return new DailyLimitError(
+      `The account's daily free-model limit${dailyBlock.limit ? ` (${dailyBlock.limit} requests)` : ''} is used up` +
+        `${called ? '' : '; no free model was called'}. Free models answer again after ${isoSeconds(dailyBlock.resetAt)}.` +
+        `${dailyBlock.serverMessage ? ` Server said: ${dailyBlock.serverMessage}` : ''}`,
+      { reason: 'account_daily_limit', tier, attempts: trail, retryAt: dailyBlock.resetAt, status: dailyBlock.status ?? 429 },
+    );
+  }
+  const modelsBack = earliestRetry(rt, tier, needs, now);
+  if (minuteBlock) {
+    const retryAt = Math.max(minuteBlock.retryAt ?? 0, modelsBack ?? 0) || undefined;
+    return new PoolExhaustedError(exhaustedMessage(tier, trail, retryAt, now), {
+      reason: 'account_minute_limit',
+      tier,
+      attempts: trail,
+      retryAt,
+      status: 429,
+      cause: minuteBlock.cause,
+    });
+  }
+  return new PoolExhaustedError(exhaustedMessage(tier, trail, modelsBack, now, why.stopNote ?? ''), {
+    reason: decisiveReason(trail),
+    tier,
+    attempts: trail,
+    retryAt: modelsBack,
+    status: [...trail].reverse().find((a) => a.outcome === 'failed')?.status,
+  });
+}
+
+/**
+ * When retrying the tier can first succeed: when every model that could serve is cooling, the
+ * soonest cooldown end (and not before the account window reopens). Undefined when some model is
+ * available right now, or none will ever be (all removed).
+ */
+export function earliestRetry(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number): number | undefined {
+  const pool = rt.getPool();
+  const again = selectCandidates({
+    ids: pool.tiers[tier] ?? [],
+    models: pool.models,
+    health: (id) => rt.store.getModelHealth(id),
+    now,
+    needs,
+    assumeUnknownVision: tier === 'vision',
+  });
+  if (again.candidates.length > 0) return undefined;
+  const cooling = again.skipped.map((s) => s.cooldownUntil).filter((t): t is number => t !== undefined && t > now);
+  if (cooling.length === 0) return undefined;
+  return Math.max(Math.min(...cooling), rt.pacer.state(now).blockedUntil);
+}

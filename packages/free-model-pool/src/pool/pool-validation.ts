@@ -1,0 +1,53 @@
+import { PoolConfigError } from '../errors.js';
+import { DEFAULT_POLICY, type PoolDefinition, type PoolPolicy } from '../settings.js';
+import { TIERS } from '../types.js';
+
+/** Checks a pool definition's shape: every tier a list of model ids, `models` an object. */
+export function validatePoolDefinition(pool: PoolDefinition): PoolDefinition {
+  if (!pool || typeof pool !== 'object' || !pool.tiers || typeof pool.tiers !== 'object') {
+    throw new PoolConfigError('pool', 'pool must be {tiers: {small, large, vision}, models}');
+  }
+  for (const tier of TIERS) {
+    const ids = pool.tiers[tier];
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && id.trim() !== '')) {
+      throw new PoolConfigError(`pool.tiers.${tier}`, `pool.tiers.${tier} must be a list of model ids such as "google/gemma-3-27b-it:free"`);
+    }
+  }
+  if (pool.models !== undefined && (typeof pool.models !== 'object' || pool.models === null)) {
+    throw new PoolConfigError('pool.models', 'pool.models must be an object of model capabilities keyed by id');
+  }
+  return { tiers: { ...pool.tiers }, models: { ...(pool.models ?? {}) } };
+}
+
+/** Merges overrides onto DEFAULT_POLICY, rejecting values that would make the loop misbehave. */
+export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<PoolPolicy> {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PoolPolicy>;
+  const policy: PoolPolicy = { ...DEFAULT_POLICY, ...defined, cooldownLadderMs: [...(defined.cooldownLadderMs ?? DEFAULT_POLICY.cooldownLadderMs)] };
+  const positive: Array<keyof PoolPolicy> = [
+    'freeRequestsPerWindow',
+    'rateWindowMs',
+    'attemptTimeoutMs',
+    'firstChunkTimeoutMs',
+    'requestDeadlineMs',
+    'maxAttempts',
+  ];
+  for (const key of positive) {
+    const v = policy[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      throw new PoolConfigError(`policy.${key}`, `policy.${key} must be a positive number, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (!(Number.isFinite(policy.maxWaitMs) && policy.maxWaitMs >= 0)) {
+    throw new PoolConfigError('policy.maxWaitMs', `policy.maxWaitMs must be 0 or more milliseconds, got ${policy.maxWaitMs}`);
+  }
+  if (!(policy.cooldownJitter >= 0 && policy.cooldownJitter <= 1)) {
+    throw new PoolConfigError('policy.cooldownJitter', `policy.cooldownJitter must be between 0 and 1, got ${policy.cooldownJitter}`);
+  }
+  if (policy.cooldownLadderMs.length === 0 || !policy.cooldownLadderMs.every((v) => Number.isFinite(v) && v >= 0)) {
+    throw new PoolConfigError('policy.cooldownLadderMs', 'policy.cooldownLadderMs must be a non-empty list of durations in ms');
+  }
+  if (policy.dailyLimit !== undefined && !(Number.isInteger(policy.dailyLimit) && policy.dailyLimit >= 0)) {
+    throw new PoolConfigError('policy.dailyLimit', `policy.dailyLimit must be a whole number, got ${policy.dailyLimit}`);
+  }
+  return Object.freeze(policy);
+}

@@ -1,0 +1,34 @@
+import { PoolConfigError } from '../errors.js';
+import { TIERS, type RequestNeeds, type Tier } from '../types.js';
+import type { BaseRequest } from './requests.js';
+
+/** Characters per token for the rough prompt estimate (English text averages about four). */
+export const CHARS_PER_TOKEN = 4;
+
+export function estimateTokens(...texts: Array<string | undefined>): number {
+  const chars = texts.reduce((n, t) => n + (t?.length ?? 0), 0);
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+/** Rejects malformed requests before any call, naming the field and what was expected. */
+export function validateRequest(request: BaseRequest & { prompt?: unknown }): void {
+  if (!request || typeof request !== 'object') throw new PoolConfigError('request', 'the request must be an object');
+  if (!TIERS.includes(request.tier as Tier)) {
+    throw new PoolConfigError('tier', `tier must be one of ${TIERS.join(', ')}, got ${JSON.stringify(request.tier)}`);
+  }
+  if (typeof request.prompt !== 'string') {
+    throw new PoolConfigError('prompt', `prompt must be a string, got ${request.prompt === null ? 'null' : typeof request.prompt}`);
+  }
+  if (request.deadlineMs !== undefined && !(Number.isFinite(request.deadlineMs) && request.deadlineMs > 0)) {
+    throw new PoolConfigError('deadlineMs', `deadlineMs must be a positive number of milliseconds, got ${request.deadlineMs}`);
+  }
+}
+
+/** What the request needs from a model: what its type implies, plus the caller's extras. */
+export function needsFor(request: BaseRequest & { prompt: string }, implied: RequestNeeds = {}): RequestNeeds {
+  return {
+    promptTokens: estimateTokens(request.system, request.prompt),
+    ...implied,
+    ...request.needs,
+  };
+}

@@ -1,0 +1,28 @@
+import type { AccountPacer, CooldownLadder, DailyQuota } from '../limits/index.js';
+import type { PoolDefinition, PoolPolicy } from '../settings.js';
+import type { PoolStore } from '../state/store.js';
+import type { PoolEventListener } from './requests.js';
+
+/** Everything the run loop reads and updates, assembled once by the FreeModelPool facade. */
+export interface PoolRuntime {
+  policy: Readonly<PoolPolicy>;
+  store: PoolStore;
+  now: () => number;
+  /** Abortable sleep; injectable so tests could compress waits further. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  getPool: () => PoolDefinition;
+  pacer: AccountPacer;
+  quota: DailyQuota;
+  ladder: CooldownLadder;
+  /** Strings scrubbed from every message the pool emits or throws (the API key). */
+  secrets: readonly (string | undefined)[];
+  onEvent?: PoolEventListener;
+}
+
+/**
+ * Whether a call counts against OpenRouter's free-model limits: `:free` variants, and the
+ * `openrouter/free` router (which picks a free variant). A paid model a user pins does not.
+ */
+export function countsAsFreeCall(modelId: string): boolean {
+  return modelId.endsWith(':free') || modelId === 'openrouter/free';
+}
