@@ -1,6 +1,6 @@
 /** Turns bench results into the terminal table (cli-table3) and the Markdown report. */
 import Table from 'cli-table3';
-import { percentile } from './measure.js';
+import { percentile } from '../lib/stats.js';
 import type { OverheadResult } from './overhead.js';
 import type { RunResult } from './run-scenario.js';
 import type { BenchScenario } from './scenarios.js';
@@ -19,7 +19,7 @@ export interface ReportRow {
 const CLIENT_LABEL = { pool: 'free-model-pool', naive: 'naive in-order' } as const;
 const HEADERS = ['Scenario', 'Client', 'Capacity allows', 'Succeeded', 'Calls / success', 'p50 ms', 'p95 ms', 'Notes'];
 
-const ms = (v: number) => (Number.isFinite(v) ? Math.round(v).toString() : '–');
+const ms = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? Math.round(v).toString() : '–');
 
 export function toRow(scenario: BenchScenario, r: RunResult): ReportRow {
   const pct = r.offered ? Math.round((100 * r.succeeded) / r.offered) : 0;

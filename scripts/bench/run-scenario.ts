@@ -6,7 +6,8 @@
 import { FreeModelPool } from '@freepool/free-model-pool';
 import { startSimulator } from '@freepool/openrouter-simulator';
 import { benchCatalog, benchPool } from './catalog.js';
-import { seededRandom, sleep } from './measure.js';
+import { createRandom } from '@freepool/openrouter-simulator';
+import { sleep } from './measure.js';
 import { createNaivePool } from './naive.js';
 import { compressedPolicy, MINUTE_MS, WINDOW_ALIGN_OFFSET_MS, type BenchScenario } from './scenarios.js';
 
@@ -42,7 +43,7 @@ function makeClient(kind: ClientKind, scenario: BenchScenario, baseURL: string, 
     connection: { apiKey: BENCH_KEY, baseURL },
     pool: benchPool(scenario.models),
     policy: compressedPolicy(),
-    random: seededRandom(seed),
+    random: createRandom(seed),
   });
   return (prompt) => pool.generateText({ tier: 'small', prompt });
 }

@@ -12,6 +12,9 @@ export const CHARS_PER_TOKEN = 4;
 /** Extra prompt tokens billed per image. */
 export const TOKENS_PER_IMAGE = 85;
 const ECHO_CHARS = 60;
+/** What an agent (a prompt asking for ElizaOS `<response>` XML) hears back from the simulator. */
+export const OFFLINE_AGENT_TEXT =
+  'this agent is running offline on the OpenRouter simulator, so this is a canned answer. Set OPENROUTER_API_KEY to talk to a real free model.';
 
 export type ReplyMode = 'ok' | 'bad_json' | 'fenced_json' | 'empty';
 
@@ -64,8 +67,9 @@ function xmlText(model: string, req: ChatRequest): string | undefined {
   if (!block) return undefined;
   const tags = [...new Set([...block[1]!.matchAll(/<([A-Za-z_][\w-]*)>/g)].map((m) => m[1]!))];
   if (tags.length === 0) return undefined;
-  // The echo must not break the XML: drop the prompt's own tags from it.
-  const text = plainText(model, req).replace(/<[^>]*>?/g, ' ').replace(/\s+/g, ' ').trim();
+  // An agent's prompt is a whole template, so echoing it reads as nonsense in a chat window: say
+  // plainly what the user is looking at instead.
+  const text = `Simulated reply from ${model}: ${OFFLINE_AGENT_TEXT}`;
   return `<response>\n${tags.map((t) => `  <${t}>${(XML_FILL[t] ?? (() => 'example'))(text)}</${t}>`).join('\n')}\n</response>`;
 }
 

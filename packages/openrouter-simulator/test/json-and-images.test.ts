@@ -83,6 +83,9 @@ describe('JSON replies', () => {
     const r = await chat(sim.baseURL, { model: SMALL, messages: [{ role: 'user', content: prompt }] });
     const content = r.json.choices[0].message.content as string;
     expect(content).toMatch(/<response>[\s\S]*<thought>[^<]+<\/thought>[\s\S]*<actions>REPLY<\/actions>[\s\S]*<text>Simulated reply from [^<]+<\/text>/);
+    // A person chatting with the offline agent is told what they are looking at, not shown the template.
+    expect(content).toContain('running offline on the OpenRouter simulator');
+    expect(content).not.toContain('Respond using XML');
   });
 });
 

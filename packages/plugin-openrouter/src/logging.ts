@@ -50,7 +50,6 @@ export function logServed(runtime: IAgentRuntime, modelType: string, outcome: Po
 
 /** One line per failed request, with the attempt trail when the engine gave one. */
 export function logFailed(runtime: IAgentRuntime, modelType: string, tier: Tier | undefined, error: unknown, apiKey?: string): void {
-  // PoolConfigError carries the same marker as the pool errors but no trail: check the fields.
   const poolError = FreeModelPoolError.isInstance(error) ? error : undefined;
   const attempts: Attempt[] = Array.isArray(poolError?.attempts) ? poolError.attempts : [];
   const waitedMs = Math.round(attempts.reduce((sum, a) => sum + (a.waitedMs ?? 0), 0));

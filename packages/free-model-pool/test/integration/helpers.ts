@@ -7,6 +7,7 @@ import {
   type PoolModel,
   type PoolPolicy,
 } from '@freepool/free-model-pool';
+import { createRandom } from '@freepool/openrouter-simulator';
 
 /** Obviously fake; the simulator accepts any bearer token unless told otherwise. */
 export const FAKE_KEY = 'sk-or-v1-FAKE-test-key-0000';
@@ -44,16 +45,9 @@ export function poolFromSimulator(sim: Simulator, tiers: Partial<PoolDefinition[
   };
 }
 
-/** A seeded PRNG (mulberry32) so cooldown jitter is the same on every run. */
+/** Seeded randomness (the simulator's mulberry32) so cooldown jitter is the same on every run. */
 export function seededRandom(seed = 42): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed);
 }
 
 /** Compressed policy: windows and cooldowns in ms so a test runs in well under a second. */

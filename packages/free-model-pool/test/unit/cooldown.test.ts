@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '@freepool/openrouter-simulator';
 import { CooldownLadder, initialHealth, isAvailable, recordFailure, recordSuccess } from '../../src/limits/index.js';
 import { DEFAULT_POLICY } from '../../src/settings.js';
 import type { ClassifiedFailure } from '../../src/types.js';
@@ -7,17 +8,8 @@ const NOW = 1_000_000;
 const policy = { cooldownLadderMs: [30_000, 60_000, 300_000], cooldownJitter: 0.2 };
 const rl: ClassifiedFailure = { reason: 'model_rate_limit', status: 429, message: 'High demand' };
 
-/** Deterministic PRNG (mulberry32) so jitter tests are seeded. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded randomness (the simulator's mulberry32) so jitter tests are reproducible. */
+const seeded = (seed: number) => createRandom(seed);
 
 describe('CooldownLadder', () => {
   it('climbs 30 s → 1 min → 5 min and stays on the last rung (no jitter)', () => {
