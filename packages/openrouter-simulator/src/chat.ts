@@ -13,11 +13,11 @@ import { ImageError, loadImage, type ImageInfo } from './images.js';
 import { pickLatency, randomToken } from './prng.js';
 import { buildReply, type Reply } from './replies.js';
 import { BadRequest, MAX_MODELS, parseChatBody, type ChatRequest } from './request.js';
-import { behaviorFor } from './scenario.js';
+import { behaviorFor, type ModelBehavior } from './scenario.js';
 import type { SimState } from './state.js';
 import { wireError, type WireError } from './wire-errors.js';
 
-/** How long a 'timeout' call hangs when the client never gives up. */
+/** How long a 'timeout' call (or a stalled stream) hangs when the client never gives up. */
 export const HANG_MS = 10 * 60_000;
 const FREE_ROUTER = 'openrouter/free';
 
@@ -63,6 +63,7 @@ function statusKey(d: Decision, stream: boolean): string {
     case 'timeout':
       return 'timeout';
     case 'reply':
+      if (d.stallAfter !== undefined && stream) return '200-stall';
       if (d.midStreamAfter !== undefined && stream) return '200-stream-error';
       return d.finishError ? '200-finish-error' : '200';
   }
@@ -209,7 +210,7 @@ export class ChatHandler {
         provider: providerFor(servedEntry.id),
         created: Math.floor(state.now() / 1000),
       };
-      return this.respond(decision, chat, served, images ?? [], behavior.reply, delayMs, token, res, signal);
+      return this.respond(decision, chat, served, images ?? [], behavior, delayMs, token, res, signal);
     }
     // Every candidate failed at the gone/capability stage or with a fallback-able error: the last one answers.
     await state.sleep(delayMs, signal);
@@ -222,7 +223,7 @@ export class ChatHandler {
     chat: ChatRequest,
     served: Served,
     images: ImageInfo[],
-    fixedReply: string | undefined,
+    behavior: ModelBehavior,
     delayMs: number,
     token: string,
     res: ServerResponse,
@@ -239,14 +240,14 @@ export class ChatHandler {
       await state.sleep(delayMs, signal);
       if (signal.aborted) return;
       if (d.type === 'error200') return this.sendError200(d.body, chat, served, token, res);
-      return this.streamReply(d, chat, served, images, fixedReply, token, res);
+      return this.streamReply(d, chat, served, images, behavior, token, res, signal);
     }
     await state.sleep(delayMs, signal);
     if (signal.aborted) return;
     if (d.type === 'error') return sendWire(res, d.wire, token);
     if (d.type === 'error200') return this.sendError200(d.body, chat, served, token, res);
 
-    const reply = buildReply(served.model, chat, images, d.mode, fixedReply);
+    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
     const content = scrub(reply.text, token);
     const finishReason = d.finishError ? 'error' : reply.finishReason;
     sendJson(
@@ -313,28 +314,19 @@ export class ChatHandler {
     res.end();
   }
 
-  private streamReply(
+  private async streamReply(
     d: Extract<Decision, { type: 'reply' }>,
     chat: ChatRequest,
     served: Served,
     images: ImageInfo[],
-    fixedReply: string | undefined,
+    behavior: ModelBehavior,
     token: string,
     res: ServerResponse,
-  ): void {
-    const reply = buildReply(served.model, chat, images, d.mode, fixedReply);
+    signal: AbortSignal,
+  ): Promise<void> {
+    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
     const base = { id: served.id, provider: served.provider, model: served.model, object: 'chat.completion.chunk', created: served.created };
-    let sent = 0;
-    for (const piece of pieces(scrub(reply.text, token))) {
-      if (d.midStreamAfter !== undefined && sent >= d.midStreamAfter) break;
-      this.writeData(
-        res,
-        { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null, native_finish_reason: null, logprobs: null }] },
-        token,
-      );
-      sent++;
-    }
-    if (d.midStreamAfter !== undefined) {
+    const midStreamError = () => {
       // §3 mid-stream error: a final data event with a top-level error, then the stream just ends.
       this.writeData(
         res,
@@ -346,8 +338,31 @@ export class ChatHandler {
         token,
       );
       res.end();
-      return;
+    };
+    let sent = 0;
+    // A slow model: every data event after the first waits `chunkDelayMs`; a client that leaves ends it.
+    const pause = async (): Promise<boolean> => {
+      if (sent > 0) await this.state.sleep(behavior.chunkDelayMs ?? 0, signal);
+      return !signal.aborted;
+    };
+    for (const piece of pieces(scrub(reply.text, token))) {
+      if (d.midStreamAfter !== undefined && sent >= d.midStreamAfter) break;
+      if (d.stallAfter !== undefined && sent >= d.stallAfter) {
+        // Stalled: nothing more until the client disconnects (or close() / HANG_MS), then the error event.
+        await this.state.sleep(HANG_MS, signal);
+        if (!signal.aborted) midStreamError();
+        return;
+      }
+      if (!(await pause())) return;
+      this.writeData(
+        res,
+        { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null, native_finish_reason: null, logprobs: null }] },
+        token,
+      );
+      sent++;
     }
+    if (!(await pause())) return;
+    if (d.midStreamAfter !== undefined || d.stallAfter !== undefined) return midStreamError();
     const finishReason = d.finishError ? 'error' : reply.finishReason;
     this.writeData(
       res,

@@ -28,8 +28,8 @@ export const DEFAULT_MID_STREAM_CHUNKS = 1;
 export type Decision =
   | { type: 'error'; kind: string; wire: WireError; fallback: boolean }
   | { type: 'error200'; kind: string; body: Record<string, unknown>; fallback: boolean }
-  | { type: 'timeout'; kind: 'timeout' }
-  | { type: 'reply'; kind: string; mode: ReplyMode; finishError?: boolean; midStreamAfter?: number };
+  | { type: 'timeout'; kind: string }
+  | { type: 'reply'; kind: string; mode: ReplyMode; finishError?: boolean; midStreamAfter?: number; stallAfter?: number };
 
 const PROVIDERS = ['DeepInfra', 'Chutes', 'Google AI Studio', 'Venice', 'Together', 'Novita', 'Parasail', 'Targon'];
 
@@ -81,6 +81,9 @@ export function decideKind(
       return { type: 'error', kind, fallback: true, wire: goneError(model) };
     case 'timeout':
       return { type: 'timeout', kind };
+    case 'stall_after_first_chunk':
+      // A non-stream call has no first chunk to send: it just hangs, like 'timeout'.
+      return req.stream ? { type: 'reply', kind, mode: 'ok', stallAfter: 1 } : { type: 'timeout', kind };
     case 'bad_json':
     case 'fenced_json':
     case 'empty':

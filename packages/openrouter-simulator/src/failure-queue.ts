@@ -9,6 +9,7 @@ export const FAILURE_KINDS = [
   'server_error',
   'gone',
   'timeout',
+  'stall_after_first_chunk',
   'bad_json',
   'fenced_json',
   'empty',

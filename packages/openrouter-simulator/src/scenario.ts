@@ -28,6 +28,8 @@ export interface ModelBehavior {
   finishReasonErrorRate?: number;
   /** Streaming only: after N content chunks send the mid-stream error event and end the stream. */
   midStreamErrorAfterChunks?: number;
+  /** Streaming only: wait this many ms before each SSE data event after the first (a slow model). */
+  chunkDelayMs?: number;
   /** JSON requests only: reply with text that does not parse as JSON. */
   badJsonRate?: number;
   /** JSON requests only: wrap the JSON in ```json fences. */
@@ -98,6 +100,7 @@ const modelBehaviorSchema = z
     errorIn200Rate: rate.optional(),
     finishReasonErrorRate: rate.optional(),
     midStreamErrorAfterChunks: z.number().int().min(0).optional(),
+    chunkDelayMs: z.number().int().min(0).optional(),
     badJsonRate: rate.optional(),
     fencedJson: z.boolean().optional(),
     emptyRate: rate.optional(),

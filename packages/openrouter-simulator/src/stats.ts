@@ -10,6 +10,7 @@
  * - "200-error"        top-level `error` object in a 200 body (and a stream that only carries an error event)
  * - "200-finish-error" `choices[0].finish_reason: "error"` with `choices[0].error`
  * - "200-stream-error" a stream that sent content and then the mid-stream error event
+ * - "200-stall"        a stream that sent its first chunk and then hung (failNext 'stall_after_first_chunk')
  * - "timeout"          the call hung (failNext 'timeout') until the client gave up
  */
 

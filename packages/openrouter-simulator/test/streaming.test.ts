@@ -1,8 +1,43 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import { SMALL, chat, parseSse } from './helpers.js';
+import { KEY, SMALL, authHeaders, chat, parseSse } from './helpers.js';
 
 let sim: Simulator | undefined;
+
+/** Opens a stream and reads it piece by piece, as a client would. */
+async function openStream(baseURL: string, body: Record<string, unknown>, signal?: AbortSignal) {
+  const res = await fetch(`${baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: authHeaders(KEY),
+    body: JSON.stringify({ messages: [{ role: 'user', content: 'stream me slowly please' }], stream: true, ...body }),
+    signal,
+  });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    status: res.status,
+    /** Everything received so far. */
+    get text() {
+      return text;
+    },
+    /** One network read; false when the stream has ended. */
+    async read(): Promise<boolean> {
+      const { done, value } = await reader.read();
+      if (value) text += decoder.decode(value, { stream: true });
+      return !done;
+    },
+    /** Reads until `pred(text)` holds or the stream ends. */
+    async readUntil(pred: (t: string) => boolean): Promise<void> {
+      while (!pred(text) && (await this.read()));
+    },
+  };
+}
+
+const contentOf = (text: string) =>
+  parseSse(text)
+    .events.map((e) => e.choices[0]?.delta?.content ?? '')
+    .join('');
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
@@ -69,5 +104,93 @@ describe('SSE streaming', () => {
     expect(events).toHaveLength(1);
     expect(events[0].error.message).toBe('Provider returned error');
     expect(sim.stats().byStatus).toEqual({ '200-error': 1 });
+  });
+
+  it('chunkDelayMs spaces the chunks out: each read brings at most one event, the text is unchanged', async () => {
+    sim = await startSimulator({ scenario: { models: { [SMALL]: { chunkDelayMs: 25 } } } });
+    const s = await openStream(sim.baseURL, { model: SMALL });
+    expect(s.status).toBe(200);
+    let maxEventsPerRead = 0;
+    let before = 0;
+    while (await s.read()) {
+      const now = parseSse(s.text).events.length; // [DONE] follows the last event at once
+      maxEventsPerRead = Math.max(maxEventsPerRead, now - before);
+      before = now;
+    }
+    expect(maxEventsPerRead).toBe(1);
+    expect(parseSse(s.text).data.at(-1)).toBe('[DONE]');
+    expect(contentOf(s.text)).toBe(`Simulated reply from ${SMALL}: stream me slowly please`);
+    expect(sim.stats().byStatus).toEqual({ '200': 1 });
+  });
+
+  it('a client that leaves a slow stream stops it: nothing more is sent', async () => {
+    sim = await startSimulator({ scenario: { models: { [SMALL]: { chunkDelayMs: 50 } } } });
+    const controller = new AbortController();
+    const s = await openStream(sim.baseURL, { model: SMALL }, controller.signal);
+    await s.readUntil((t) => contentOf(t).length > 0);
+    controller.abort();
+    await expect(s.read()).rejects.toThrow();
+    expect(contentOf(s.text)).toBe('Simulated ');
+    // The simulator is not stuck on the abandoned stream.
+    expect((await chat(sim.baseURL, { model: SMALL })).status).toBe(200);
+  });
+
+  it('chunkDelayMs must be a non-negative integer', async () => {
+    await expect(startSimulator({ scenario: { models: { [SMALL]: { chunkDelayMs: -1 } } } })).rejects.toThrow(
+      new RegExp(`models\\.${SMALL.replace(/[.]/g, '\\.')}\\.chunkDelayMs`),
+    );
+    await expect(startSimulator({ scenario: { defaultBehavior: { chunkDelayMs: 'slow' as never } } })).rejects.toThrow(/defaultBehavior\.chunkDelayMs/);
+  });
+
+  it("'stall_after_first_chunk' sends one content chunk, then nothing until the client gives up", async () => {
+    sim = await startSimulator();
+    sim.failNext(SMALL, 'stall_after_first_chunk');
+    const controller = new AbortController();
+    const s = await openStream(sim.baseURL, { model: SMALL }, controller.signal);
+    expect(s.status).toBe(200);
+    await s.readUntil((t) => contentOf(t).length > 0);
+    // Give the server a chance to send more; it must not.
+    const more = s.read().then(
+      () => 'more',
+      () => 'ended',
+    );
+    const quiet = await Promise.race([more, new Promise((r) => setTimeout(() => r('quiet'), 200))]);
+    expect(quiet).toBe('quiet');
+    controller.abort();
+    expect(await more).toBe('ended');
+    const { events, data } = parseSse(s.text);
+    expect(events).toHaveLength(1);
+    expect(data).not.toContain('[DONE]');
+    expect(contentOf(s.text)).toBe('Simulated ');
+    expect(sim.stats().calls[0]).toMatchObject({ status: '200-stall', kind: 'stall_after_first_chunk', stream: true });
+    // Consumed: the next call streams normally.
+    const next = await chat(sim.baseURL, { model: SMALL, stream: true });
+    expect(parseSse(next.text).data.at(-1)).toBe('[DONE]');
+  });
+
+  it('close() ends a stalled stream promptly', async () => {
+    sim = await startSimulator();
+    sim.failNext(SMALL, 'stall_after_first_chunk');
+    const s = await openStream(sim.baseURL, { model: SMALL });
+    await s.readUntil((t) => contentOf(t).length > 0);
+    const rest = s.readUntil(() => false).catch(() => {});
+    await sim.close();
+    sim = undefined;
+    await rest; // the read loop ends instead of hanging
+    expect(contentOf(s.text)).toBe('Simulated ');
+    expect(parseSse(s.text).data).not.toContain('[DONE]');
+  });
+
+  it("'stall_after_first_chunk' on a non-stream call hangs like 'timeout'", async () => {
+    sim = await startSimulator();
+    sim.failNext(SMALL, 'stall_after_first_chunk');
+    const aborted = fetch(`${sim.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: authHeaders(KEY),
+      body: JSON.stringify({ model: SMALL, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: AbortSignal.timeout(200),
+    });
+    await expect(aborted).rejects.toThrow();
+    expect(sim.stats().calls[0]).toMatchObject({ status: 'timeout', kind: 'stall_after_first_chunk', stream: false });
   });
 });

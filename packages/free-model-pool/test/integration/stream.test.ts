@@ -101,4 +101,54 @@ describe('streaming', () => {
     expect(outcome.model).toBe(SMALL[1]);
     expect(outcome.attempts[0]).toMatchObject({ model: SMALL[0], outcome: 'failed', reason: 'timeout' });
   });
+
+  it('an abort after the first chunk ends the stream with PoolAbortedError and calls no other model', async () => {
+    // A slow model, so the abort lands while the stream is still running.
+    h = await startHarness({ models: { [SMALL[0]]: { chunkDelayMs: 100 } } });
+    const controller = new AbortController();
+    const s = h.pool.streamText({ tier: 'small', prompt: 'hello there', abortSignal: controller.signal });
+    const chunks: string[] = [];
+    let error: unknown;
+    try {
+      for await (const c of s.textStream) {
+        chunks.push(c);
+        if (chunks.length === 1) controller.abort();
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(PoolAbortedError.isInstance(error)).toBe(true);
+    expect((error as PoolAbortedError).reason).toBe('aborted');
+    // Only the first model's words, and not all of them.
+    const full = `Simulated reply from ${SMALL[0]}: hello there`;
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(full.startsWith(chunks.join(''))).toBe(true);
+    expect(chunks.join('')).not.toBe(full);
+    await expect(s.text).rejects.toBe(error);
+    await expect(s.outcome).rejects.toBe(error);
+    // Nothing else is called, even a little later.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(callsTo(h.sim, SMALL[1])).toBe(0);
+    expect(callsTo(h.sim, SMALL[2])).toBe(0);
+    expect(h.sim.stats().total).toBe(1);
+  });
+
+  it('a stream that stalls after its first chunk ends with a timeout error and is not continued by another model', async () => {
+    h = await startHarness({}, { policy: { attemptTimeoutMs: 300 } });
+    h.sim.failNext(SMALL[0], 'stall_after_first_chunk');
+    const s = h.pool.streamText({ tier: 'small', prompt: 'hello there' });
+    const { chunks, error } = await collect(s.textStream);
+    expect(FreeModelPoolError.isInstance(error)).toBe(true);
+    expect(PoolAbortedError.isInstance(error)).toBe(false);
+    expect((error as FreeModelPoolError).reason).toBe('timeout');
+    expect((error as Error).message).toContain(SMALL[0]);
+    expect((error as Error).message).toMatch(/not continued by another model/);
+    // Exactly the one chunk the stalled model sent: nothing from another model was joined to it.
+    expect(chunks.join('')).toBe('Simulated ');
+    await expect(s.text).rejects.toBe(error);
+    await expect(s.outcome).rejects.toBe(error);
+    expect(callsTo(h.sim, SMALL[1])).toBe(0);
+    expect(callsTo(h.sim, SMALL[2])).toBe(0);
+    expect(h.sim.stats().calls).toEqual([expect.objectContaining({ model: SMALL[0], status: '200-stall' })]);
+  });
 });
