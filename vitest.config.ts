@@ -17,5 +17,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // ElizaOS logs every migration step at info level; keep test output to warnings and errors.
+    // Tests that check log lines wrap the logger's methods, so they see every level regardless.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
   },
 });
