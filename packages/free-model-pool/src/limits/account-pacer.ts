@@ -42,6 +42,14 @@ export class AccountPacer {
     };
   }
 
+  /** When the next free-model call may be sent: `now` when a slot is free. Reads only. */
+  reopensAt(now: number): number {
+    const s = this.state(now);
+    let at = Math.max(now, s.blockedUntil);
+    if (s.sentAt.length >= s.limit) at = Math.max(at, s.sentAt[s.sentAt.length - s.limit]! + this.policy.rateWindowMs);
+    return at;
+  }
+
   /**
    * Takes one slot if there is one (recording the send at `now`); otherwise says when the next
    * slot opens. Callers that get `ok` must send (or accept the slot as spent).
@@ -64,14 +72,17 @@ export class AccountPacer {
   }
 
   /**
-   * Learns from the server's per-minute 429: blocks until its reset (else one window from now) and
-   * follows `X-RateLimit-Limit` (the server has been seen enforcing 16 instead of 20), never above
-   * the configured policy. Failures of other reasons are ignored: a daily 429's limit is 50/1000.
+   * Learns from the server's per-minute 429: blocks until its reset (at most, and by default, one
+   * window from now) and follows `X-RateLimit-Limit` (the server has been seen enforcing 16 instead
+   * of 20), never above the configured policy. Failures of other reasons are ignored: a daily 429's limit is 50/1000.
    */
   observe429(failure: ClassifiedFailure, now: number): void {
     if (failure.reason !== 'account_minute_limit') return;
     const s = this.state(now);
-    const until = failure.retryAt !== undefined && failure.retryAt > now ? failure.retryAt : now + this.policy.rateWindowMs;
+    // A per-minute window reopens within one window: a reset further away can only be clock skew
+    // (the server's clock ahead of ours), and honouring it would block every free call for no reason.
+    const oneWindow = now + this.policy.rateWindowMs;
+    const until = failure.retryAt !== undefined && failure.retryAt > now ? Math.min(failure.retryAt, oneWindow) : oneWindow;
     s.blockedUntil = Math.max(s.blockedUntil, until);
     if (failure.rateLimitLimit !== undefined && failure.rateLimitLimit >= 1) {
       s.limit = Math.min(this.policy.freeRequestsPerWindow, Math.floor(failure.rateLimitLimit));

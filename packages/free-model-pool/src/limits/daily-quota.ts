@@ -60,6 +60,16 @@ export class DailyQuota {
     return { ok: true };
   }
 
+  /**
+   * Check and count in one synchronous step, right before a free-model call: concurrent requests in
+   * one process cannot all pass the check on the last remaining call and overshoot the cap together.
+   */
+  reserve(now: number): DailyCheck {
+    const check = this.check(now);
+    if (check.ok) this.recordCall(now);
+    return check;
+  }
+
   /** Counts one free-model call (successful or not: OpenRouter counts failed attempts too). */
   recordCall(now: number): void {
     const s = this.state(now);

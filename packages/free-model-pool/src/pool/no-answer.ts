@@ -1,7 +1,7 @@
 import { DailyLimitError, PoolExhaustedError, type FreeModelPoolError } from '../errors.js';
 import type { Attempt, RequestNeeds, Tier } from '../types.js';
 import { selectCandidates } from './candidates.js';
-import type { PoolRuntime } from './runtime.js';
+import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { decisiveReason, exhaustedMessage, isoSeconds } from './trail-message.js';
 
 /** The daily free-model cap stopped the run (from our counter or the server's 429). */
@@ -44,7 +44,9 @@ export function noAnswerError(
   }
   const modelsBack = earliestRetry(rt, tier, needs, now);
   if (minuteBlock) {
-    const retryAt = Math.max(minuteBlock.retryAt ?? 0, modelsBack ?? 0) || undefined;
+    // The window may have reopened while later (paid) candidates were tried: a past time says nothing.
+    const latest = Math.max(minuteBlock.retryAt ?? 0, modelsBack ?? 0);
+    const retryAt = latest > now ? latest : undefined;
     return new PoolExhaustedError(exhaustedMessage(tier, trail, retryAt, now), {
       reason: 'account_minute_limit',
       tier,
@@ -65,8 +67,9 @@ export function noAnswerError(
 
 /**
  * When retrying the tier can first succeed: when every model that could serve is cooling, the
- * soonest cooldown end (and not before the account window reopens). Undefined when some model is
- * available right now, or none will ever be (all removed).
+ * soonest cooldown end (and not before the account window reopens); when models are ready but the
+ * account window is closed to them, its reopening. Undefined when a retry could succeed right now,
+ * or none ever will (all removed).
  */
 export function earliestRetry(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number): number | undefined {
   const pool = rt.getPool();
@@ -78,8 +81,12 @@ export function earliestRetry(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, 
     needs,
     assumeUnknownVision: tier === 'vision',
   });
-  if (again.candidates.length > 0) return undefined;
+  const accountBack = rt.pacer.reopensAt(now);
+  if (again.candidates.length > 0) {
+    // Models are ready, but free ones wait for the account window (e.g. after the server's 429).
+    return accountBack > now && again.candidates.every(countsAsFreeCall) ? accountBack : undefined;
+  }
   const cooling = again.skipped.map((s) => s.cooldownUntil).filter((t): t is number => t !== undefined && t > now);
   if (cooling.length === 0) return undefined;
-  return Math.max(Math.min(...cooling), rt.pacer.state(now).blockedUntil);
+  return Math.max(Math.min(...cooling), accountBack);
 }

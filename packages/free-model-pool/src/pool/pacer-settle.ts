@@ -22,3 +22,15 @@ export function settleReservation(store: PoolStore, reservedAt: number, answered
   sentAt[i] = answeredAt;
   store.setAccountWindow({ ...window, sentAt: sentAt.sort((a, b) => a - b) });
 }
+
+/**
+ * Gives a reserved slot back when no call was sent with it after all (the request deadline passed
+ * during the wait, or the daily cap was reached meanwhile), so it does not block other requests.
+ */
+export function releaseReservation(store: PoolStore, reservedAt: number): void {
+  const window = store.getAccountWindow();
+  if (!window) return;
+  const i = window.sentAt.lastIndexOf(reservedAt);
+  if (i < 0) return;
+  store.setAccountWindow({ ...window, sentAt: window.sentAt.filter((_, j) => j !== i) });
+}

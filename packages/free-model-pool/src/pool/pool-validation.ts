@@ -2,6 +2,9 @@ import { PoolConfigError } from '../errors.js';
 import { DEFAULT_POLICY, type PoolDefinition, type PoolPolicy } from '../settings.js';
 import { TIERS } from '../types.js';
 
+/** `vendor/model[:variant]`: one slash between non-empty parts, no whitespace anywhere. */
+const MODEL_ID_SHAPE = /^[^\s/]+\/[^\s/]+$/;
+
 /** Checks a pool definition's shape: every tier a list of model ids, `models` an object. */
 export function validatePoolDefinition(pool: PoolDefinition): PoolDefinition {
   if (!pool || typeof pool !== 'object' || !pool.tiers || typeof pool.tiers !== 'object') {
@@ -11,6 +14,15 @@ export function validatePoolDefinition(pool: PoolDefinition): PoolDefinition {
     const ids = pool.tiers[tier];
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && id.trim() !== '')) {
       throw new PoolConfigError(`pool.tiers.${tier}`, `pool.tiers.${tier} must be a list of model ids such as "google/gemma-3-27b-it:free"`);
+    }
+    // A malformed id costs a call the server refuses; one with stray whitespace would not even count
+    // as a free call (no ":free" at the end), so it would bypass the pacer and the daily cap.
+    const bad = ids.find((id) => !MODEL_ID_SHAPE.test(id));
+    if (bad !== undefined) {
+      throw new PoolConfigError(
+        `pool.tiers.${tier}`,
+        `pool.tiers.${tier} has ${JSON.stringify(bad)}, which is not an OpenRouter model id: expected vendor/model[:variant] without spaces, such as "google/gemma-3-27b-it:free"`,
+      );
     }
   }
   if (pool.models !== undefined && (typeof pool.models !== 'object' || pool.models === null)) {

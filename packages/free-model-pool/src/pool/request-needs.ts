@@ -22,6 +22,17 @@ export function validateRequest(request: BaseRequest & { prompt?: unknown }): vo
   if (request.deadlineMs !== undefined && !(Number.isFinite(request.deadlineMs) && request.deadlineMs > 0)) {
     throw new PoolConfigError('deadlineMs', `deadlineMs must be a positive number of milliseconds, got ${request.deadlineMs}`);
   }
+  // Caught here rather than by the SDK inside the first attempt, where it would already have spent a
+  // pacer slot and a unit of the day's count.
+  if (request.maxOutputTokens !== undefined && !(Number.isInteger(request.maxOutputTokens) && request.maxOutputTokens > 0)) {
+    throw new PoolConfigError('maxOutputTokens', `maxOutputTokens must be a whole number of tokens above 0, got ${request.maxOutputTokens}`);
+  }
+  for (const key of ['temperature', 'frequencyPenalty', 'presencePenalty'] as const) {
+    const v = request[key];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) {
+      throw new PoolConfigError(key, `${key} must be a number, got ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+    }
+  }
 }
 
 /** What the request needs from a model: what its type implies, plus the caller's extras. */

@@ -6,7 +6,7 @@ import { ClassifiedAttemptError } from './attempt-error.js';
 import { selectCandidates } from './candidates.js';
 import type { PoolEvent } from './requests.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
-import { settleReservation } from './pacer-settle.js';
+import { releaseReservation, settleReservation } from './pacer-settle.js';
 import { noAnswerError, type DailyBlock, type MinuteBlock } from './no-answer.js';
 import { formatDuration, formatTime, isoSeconds } from './trail-message.js';
 
@@ -171,6 +171,24 @@ export async function runPooled<T>(
         totalWaited += waitedMs;
         emit({ type: 'wait', tier, waitMs: waitedMs, reason: 'account_minute_limit' });
       }
+      if (userSignal?.aborted) {
+        releaseReservation(rt.store, reservedAt!);
+        abort(userSignal.reason);
+      }
+      // A wait may end at (or, with a late timer, just past) the deadline: a call then could only
+      // time out, and would still count against the day.
+      if (rt.now() >= deadline) {
+        releaseReservation(rt.store, reservedAt!);
+        stopNote = ` (the request deadline of ${formatDuration(deadline - started)} passed)`;
+        break;
+      }
+      // The day is counted before the call, in the same step as the check (see DailyQuota.reserve).
+      const day = rt.quota.reserve(rt.now());
+      if (!day.ok) {
+        releaseReservation(rt.store, reservedAt!);
+        dailyBlock = { resetAt: day.resetAt, limit: rt.quota.state(rt.now()).limit };
+        continue; // skipped (without a call) at the top of the loop
+      }
     }
     if (userSignal?.aborted) abort(userSignal.reason);
 
@@ -184,8 +202,7 @@ export async function runPooled<T>(
     const { result, error, timedOut } = await timedAttempt(attemptFn, modelId, userSignal, timeoutMs);
     const endedAt = rt.now();
     const durationMs = endedAt - sentAt;
-    // OpenRouter counts every free call against the day, failed ones included.
-    if (free) rt.quota.recordCall(endedAt);
+    // OpenRouter counts every free call against the day, failed ones included: counted above.
     if (reservedAt !== undefined) settleReservation(rt.store, reservedAt, endedAt);
 
     if (result) {
@@ -283,15 +300,20 @@ async function timedAttempt<T>(
   userSignal: AbortSignal | undefined,
   timeoutMs: number,
 ): Promise<{ result?: AttemptResult<T>; error?: unknown; timedOut: boolean }> {
-  const timer = new AbortController();
-  const handle = setTimeout(() => timer.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
-  const signal = userSignal ? AbortSignal.any([userSignal, timer.signal]) : timer.signal;
+  const controller = new AbortController();
+  const handle = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
+  // Linked by hand and unlinked in `finally`, not with AbortSignal.any: a caller that reuses one
+  // long-lived signal would otherwise keep a dependant signal per attempt alive (Node 20).
+  const onCallerAbort = () => controller.abort(userSignal!.reason);
+  if (userSignal?.aborted) onCallerAbort();
+  else userSignal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
-    return { result: await attemptFn(modelId, signal), timedOut: false };
+    return { result: await attemptFn(modelId, controller.signal), timedOut: false };
   } catch (error) {
-    return { error, timedOut: timer.signal.aborted && !userSignal?.aborted };
+    return { error, timedOut: controller.signal.reason instanceof AttemptTimeoutError && !userSignal?.aborted };
   } finally {
     clearTimeout(handle);
+    userSignal?.removeEventListener('abort', onCallerAbort);
   }
 }
 

@@ -18,6 +18,8 @@ interface StartedStream {
   first: string;
   parts: AsyncIterator<Part>;
   controller: AbortController;
+  /** Unlinks the stream from the caller's signal; called once the stream has ended either way. */
+  release: () => void;
 }
 
 class StreamTimeoutError extends Error {
@@ -45,12 +47,20 @@ function streamFailure(part: Part, modelId: string): unknown {
  */
 function streamAttempt(client: OpenRouterProvider, request: TextRequest): AttemptFn<StartedStream> {
   return async (modelId, signal) => {
-    // Our own controller, linked to the attempt's signal (caller abort / first-chunk timeout), so the
-    // pump can also stop the stream on an idle timeout after the run loop has let go.
+    // Our own controller, so the pump can also stop the stream on an idle timeout after the run loop
+    // has let go. It follows the attempt's signal (caller abort / first-chunk timeout) until the first
+    // chunk, and the caller's own signal until the stream ends; both links are removed again, because
+    // a caller may reuse one long-lived signal for every request (a listener left behind would keep
+    // this whole stream in memory).
     const controller = new AbortController();
+    const caller = request.abortSignal;
     const forward = () => controller.abort(signal.reason);
-    if (signal.aborted) forward();
-    else signal.addEventListener('abort', forward, { once: true });
+    const forwardCaller = () => controller.abort(caller!.reason);
+    const unlinkAttempt = () => signal.removeEventListener('abort', forward);
+    const release = () => {
+      unlinkAttempt();
+      caller?.removeEventListener('abort', forwardCaller);
+    };
     const result = streamText({
       model: client.chat(modelId),
       prompt: request.prompt,
@@ -58,7 +68,13 @@ function streamAttempt(client: OpenRouterProvider, request: TextRequest): Attemp
       onError: () => {}, // errors are read from fullStream; the default handler would only log them
     });
     const parts = result.fullStream[Symbol.asyncIterator]();
+    // Linked only now (still before the first await), so a synchronous throw above leaves nothing behind.
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
+    if (caller?.aborted) forwardCaller();
+    else caller?.addEventListener('abort', forwardCaller, { once: true });
     const giveUp = async (error: unknown): Promise<never> => {
+      release();
       controller.abort(error);
       await parts.return?.().catch(() => {});
       throw error;
@@ -72,7 +88,10 @@ function streamAttempt(client: OpenRouterProvider, request: TextRequest): Attemp
       }
       if (step.done) return giveUp(invalidOutput(`${modelId} ended its stream without any text`));
       const part = step.value;
-      if (part.type === 'text-delta' && part.text !== '') return { value: { first: part.text, parts, controller } };
+      if (part.type === 'text-delta' && part.text !== '') {
+        unlinkAttempt(); // the first-chunk timeout no longer applies; the caller link stays
+        return { value: { first: part.text, parts, controller, release } };
+      }
       if (part.type === 'error' || isErrorFinish(part)) {
         return giveUp(streamFailure(part, modelId));
       }
@@ -105,7 +124,7 @@ export function pooledStream(rt: PoolRuntime, client: OpenRouterProvider, reques
       attemptTimeoutMs: rt.policy.firstChunkTimeoutMs,
     });
     const modelId = started.attempts[started.attempts.length - 1]!.model;
-    const { parts, controller } = started.value;
+    const { parts, controller, release } = started.value;
     let full = started.value.first;
     channel.push(full);
     let served = started.model;
@@ -119,6 +138,7 @@ export function pooledStream(rt: PoolRuntime, client: OpenRouterProvider, reques
     };
     const broken = (error: unknown): never => {
       clearTimeout(idle);
+      release();
       controller.abort(error);
       void parts.return?.().catch(() => {});
       if (request.abortSignal?.aborted) {
@@ -179,6 +199,7 @@ export function pooledStream(rt: PoolRuntime, client: OpenRouterProvider, reques
       }
     }
     clearTimeout(idle);
+    release();
     channel.end();
     text.resolve(full);
     usage.resolve(tokens);

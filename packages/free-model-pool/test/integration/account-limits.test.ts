@@ -55,6 +55,9 @@ describe('account per-minute limit', () => {
   it("after the server's per-minute 429 it waits and retries the same model instead of rotating", async () => {
     // The pool believes 20/window; the server enforces 2 (and says so in X-RateLimit-Limit).
     h = await startHarness({ account: { perMinute: 2, windowMs: 400 } }, { policy: { rateWindowMs: 400, maxWaitMs: 3_000 } });
+    // The server's windows are aligned to multiples of 400 ms: start just after a boundary so the
+    // three calls share one window (otherwise the third may land in a fresh one and never get a 429).
+    await new Promise((r) => setTimeout(r, 400 - (Date.now() % 400) + 5));
     await h.pool.generateText({ tier: 'small', prompt: 'a' });
     await h.pool.generateText({ tier: 'small', prompt: 'b' });
     const third = await h.pool.generateText({ tier: 'small', prompt: 'c' });

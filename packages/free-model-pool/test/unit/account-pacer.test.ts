@@ -127,4 +127,13 @@ describe('AccountPacer under real concurrency', () => {
       expect(granted.filter((g) => g >= start && g < start + windowMs).length).toBeLessThanOrEqual(20);
     }
   });
+
+  it('a per-minute reset more than one window away (server clock ahead of ours) blocks for one window only', () => {
+    const pacer = new AccountPacer(new MemoryStore(), policy);
+    const now = 1_000_000;
+    // Our clock is 10 minutes behind the server's: its "reset in under a minute" reads as 11 minutes away.
+    pacer.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: now + 11 * 60_000 }, now);
+    expect(pacer.state(now).blockedUntil).toBe(now + policy.rateWindowMs);
+    expect(pacer.reserve(now + policy.rateWindowMs)).toEqual({ ok: true });
+  });
 });

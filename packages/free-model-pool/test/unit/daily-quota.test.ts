@@ -75,4 +75,12 @@ describe('DailyQuota', () => {
     q.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: NOON + 60_000 }, NOON);
     expect(q.check(NOON).ok).toBe(true);
   });
+
+  it('reserve checks and counts in one step: concurrent callers cannot all take the last call', () => {
+    const q = new DailyQuota(new MemoryStore(), { dailyLimit: 2 });
+    const results = [q.reserve(NOON), q.reserve(NOON), q.reserve(NOON)];
+    expect(results.map((r) => r.ok)).toEqual([true, true, false]);
+    expect(results[2]).toEqual({ ok: false, resetAt: MIDNIGHT });
+    expect(q.state(NOON).remaining).toBe(0);
+  });
 });

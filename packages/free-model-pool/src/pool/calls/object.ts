@@ -10,13 +10,23 @@ import { parseLenientJson, shapeOutput, type OutputShape } from './object-output
 
 type JsonSchemaObject = Record<string, unknown>;
 
+const OUTPUT_KINDS: readonly ObjectOutput[] = ['object', 'array', 'enum', 'no-schema'];
+
 /** Resolves what kind of JSON the caller wants, rejecting contradictory requests before any call. */
 export function resolveOutputShape(request: ObjectRequest): OutputShape {
   const schema = request.schema;
   if (schema !== undefined && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
     throw new PoolConfigError('schema', 'schema must be a JSON schema object, e.g. {"type":"object","properties":{…}}');
   }
-  let output: ObjectOutput = request.output ?? (schema ? (schema.type === 'array' ? 'array' : 'object') : 'no-schema');
+  if (request.output !== undefined && !OUTPUT_KINDS.includes(request.output)) {
+    // Caught here, not by the first model: an unknown kind would fail every attempt after its call.
+    throw new PoolConfigError('output', `output must be one of ${OUTPUT_KINDS.join(', ')}, got ${JSON.stringify(request.output)}`);
+  }
+  // enumValues alone mean a choice: without this the answer would be any JSON at all.
+  const implied: ObjectOutput | undefined =
+    Array.isArray(request.enumValues) && request.enumValues.length > 0 ? 'enum' : undefined;
+  let output: ObjectOutput =
+    request.output ?? implied ?? (schema ? (schema.type === 'array' ? 'array' : 'object') : 'no-schema');
   if (output === 'enum') {
     const values = request.enumValues ?? (Array.isArray(schema?.enum) ? (schema!.enum as unknown[]) : undefined);
     if (!values || values.length === 0 || !values.every((v) => typeof v === 'string')) {
