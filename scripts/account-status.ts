@@ -111,7 +111,14 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, n
     return 0;
   } catch (e) {
     const reason = FreeModelPoolError.isInstance(e) ? ` [${e.reason}]` : '';
-    const hint = FreeModelPoolError.isInstance(e) && e.reason === 'auth' ? '\nCheck OPENROUTER_API_KEY: the server did not accept it.' : '';
+    const baseURL = baseUrlFrom(env);
+    const hint =
+      FreeModelPoolError.isInstance(e) && e.reason === 'auth'
+        ? '\nCheck OPENROUTER_API_KEY: the server did not accept it.'
+        : // A 404 on /key almost always means a base URL without /api/v1.
+          FreeModelPoolError.isInstance(e) && e.status === 404 && !/\/api\/v1$/.test(baseURL)
+          ? `\nCheck OPENROUTER_BASE_URL: it must include /api/v1 (got "${baseURL}").`
+          : '';
     io.err(redactSecrets(`pool:status: could not read the account status${reason}: ${(e as Error).message}${hint}`, [apiKey]));
     return 1;
   }

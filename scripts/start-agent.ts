@@ -46,7 +46,13 @@ const { values: args } = parseArgs({
   },
 });
 const characterPath = path.resolve(args.character ?? process.env.CHARACTER ?? DEFAULT_CHARACTER);
-const port = parsePort(args.port ?? process.env.SERVER_PORT);
+const port = (() => {
+  try {
+    return parsePort(args.port ?? process.env.SERVER_PORT);
+  } catch (error) {
+    return fail(error);
+  }
+})();
 
 // Never `bun add` a missing plugin behind the user's back: fail with the import error instead.
 process.env.ELIZA_NO_AUTO_INSTALL ??= 'true';
@@ -66,7 +72,7 @@ if (!existsSync(pluginEntry)) {
 
 const { AgentServer } = await import('@elizaos/server');
 
-const character = await loadCharacter(characterPath);
+const character = await loadCharacter(characterPath).catch(fail);
 const hasKey = Boolean(process.env.OPENROUTER_API_KEY?.trim() || characterSecret(character, 'OPENROUTER_API_KEY'));
 
 let simulator: { baseURL: string; close(): Promise<void> } | undefined;
@@ -84,7 +90,8 @@ if (!hasKey || args.simulator) {
     '(offline demo answers, not a real model). Set OPENROUTER_API_KEY in .env to talk to OpenRouter.',
   );
 } else {
-  const base = process.env.OPENROUTER_BASE_URL?.trim() || characterSecret(character, 'OPENROUTER_BASE_URL') || 'https://openrouter.ai/api/v1';
+  // The character wins over the environment, as it does for the plugin (ElizaOS merges env beneath it).
+  const base = characterSecret(character, 'OPENROUTER_BASE_URL') || process.env.OPENROUTER_BASE_URL?.trim() || 'https://openrouter.ai/api/v1';
   banner(`Using OpenRouter at ${base} with your OPENROUTER_API_KEY.`);
 }
 
@@ -122,6 +129,8 @@ const url = `http://${displayHost(process.env.SERVER_HOST!)}:${boundPort}`;
 const webUi = process.env.ELIZA_UI_ENABLE?.trim().toLowerCase() !== 'false';
 banner(
   `${character.name} is running (agent id ${agentIds[0]}).`,
+  // AgentServer moves to the next free port when the one asked for is taken, after logging an error.
+  ...(boundPort !== port ? [`Port ${port} was in use, so the server took port ${boundPort} instead.`] : []),
   webUi ? `Open the web chat: ${url}` : 'The web UI is disabled (ELIZA_UI_ENABLE=false).',
   `REST API: ${url}/api/agents   Messaging: POST ${url}/api/messaging/sessions`,
   'Press Ctrl-C to stop.',
@@ -175,12 +184,23 @@ async function loadCharacter(file: string) {
   }
   // Validates against ElizaOS's strict character schema and gives the character its stable id.
   const { jsonToCharacter } = await import('@elizaos/server');
-  return jsonToCharacter(json);
+  try {
+    return await jsonToCharacter(json);
+  } catch (error) {
+    throw new Error(`Character file ${file} is not a valid ElizaOS character: ${(error as Error).message}`);
+  }
 }
 
+/** A start-up problem the user can fix: one line naming it, no stack trace of this script. */
+function fail(error: unknown): never {
+  console.error(`bun run start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+/** A setting from the character, where getSetting (and so the plugin) looks: secrets, settings, settings.secrets. */
 function characterSecret(character: { secrets?: unknown; settings?: unknown }, key: string): string | undefined {
-  const settings = character.settings as { secrets?: Record<string, unknown> } | undefined;
-  for (const source of [character.secrets as Record<string, unknown> | undefined, settings?.secrets]) {
+  const settings = character.settings as (Record<string, unknown> & { secrets?: Record<string, unknown> }) | undefined;
+  for (const source of [character.secrets as Record<string, unknown> | undefined, settings, settings?.secrets]) {
     const v = source?.[key];
     if (typeof v === 'string' && v.trim()) return v.trim();
   }

@@ -141,3 +141,23 @@ describe.skipIf(!snapshotsPresent)('pool:discover as a child process', () => {
     expect(JSON.parse(read(tmp.dir, 'default-pools.json')).tiers.large).toContain('nousresearch/hermes-3-llama-3.1-405b:free');
   });
 });
+
+describe('pool:discover with a wrong OPENROUTER_BASE_URL', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({});
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  it('names the setting when it is not an http(s) URL, and hints at /api/v1 when the path lacks it', async () => {
+    const notUrl = await discover(['--dry-run'], { OPENROUTER_BASE_URL: 'openrouter.ai/api/v1' });
+    expect(notUrl.code).toBe(1);
+    expect(notUrl.stderr).toMatch(/OPENROUTER_BASE_URL must be an http\(s\) URL .*got "openrouter\.ai\/api\/v1"/);
+    const noPath = await discover(['--dry-run'], { OPENROUTER_BASE_URL: sim.baseURL.replace(/\/api\/v1$/, '') });
+    expect(noPath.code).toBe(1);
+    expect(noPath.stderr).toMatch(/HTTP 404[\s\S]*Check OPENROUTER_BASE_URL: it must include \/api\/v1/);
+    expect(noPath.stderr).not.toMatch(/\n\s+at /);
+  });
+});

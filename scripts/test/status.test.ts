@@ -56,6 +56,14 @@ describe('pool:status', () => {
     expect(r.all).not.toContain(FAKE_KEY);
   });
 
+  it('with a base URL missing /api/v1 (GET /key answers 404): points at OPENROUTER_BASE_URL', async () => {
+    sim = await startSimulator({ apiKey: FAKE_KEY });
+    const r = await status([], { OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: sim.baseURL.replace(/\/api\/v1$/, '') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Check OPENROUTER_BASE_URL: it must include \/api\/v1/);
+    expect(r.all).not.toContain(FAKE_KEY);
+  });
+
   it('runs as a child process', async () => {
     sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { account: { daily: 50, dailyUsed: 49 } } });
     const r = await runScript('account-status.ts', [], { OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: sim.baseURL });

@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { DEFAULT_BASE_URL, PoolConfigError, type PoolPolicy, type Tier } from '@freepool/free-model-pool';
+import { DEFAULT_BASE_URL, PoolConfigError, redactSecrets, type PoolPolicy, type Tier } from '@freepool/free-model-pool';
 import { z } from 'zod';
 
 /**
@@ -58,6 +58,7 @@ export const SETTING_KEYS = [
   'OPENROUTER_HTTP_REFERER',
   'OPENROUTER_X_TITLE',
   'OPENROUTER_EMBEDDING_MODEL',
+  'EMBEDDING_MODEL',
   'OPENROUTER_EMBEDDING_DIMENSIONS',
   'EMBEDDING_DIMENSIONS',
   'OPENROUTER_CATALOG_REFRESH',
@@ -69,7 +70,9 @@ type RawSettings = Partial<Record<SettingKey, unknown>>;
 
 /**
  * One setting: `runtime.getSetting`, then `process.env`. getSetting skips falsy values (a JSON
- * `false` or `0` in the character comes back as null), so those are read from the character directly.
+ * `false` or `0` in the character comes back as null) and returns null for arrays and objects (the
+ * character schema allows them in `settings`), so those are read from the character directly: a
+ * pool written as a JSON array is used, and any other non-text value fails validation by name.
  */
 export function readSetting(runtime: IAgentRuntime | undefined, key: string): unknown {
   const fromRuntime = runtime?.getSetting(key);
@@ -79,7 +82,7 @@ export function readSetting(runtime: IAgentRuntime | undefined, key: string): un
     | undefined;
   for (const source of [character?.secrets, character?.settings, character?.settings?.secrets]) {
     const v = source?.[key];
-    if (v === false || v === 0) return v;
+    if (v === false || v === 0 || (typeof v === 'object' && v !== null)) return v;
   }
   const fromEnv = process.env[key];
   return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
@@ -89,7 +92,13 @@ export function readSetting(runtime: IAgentRuntime | undefined, key: string): un
 
 const asText = (v: unknown): string | undefined => {
   if (v === null || v === undefined) return undefined;
-  const s = String(v).trim();
+  // An array of ids reads as the comma-separated list; other objects are echoed as JSON in the error.
+  const text = Array.isArray(v)
+    ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(',')
+    : typeof v === 'object'
+      ? JSON.stringify(v)
+      : String(v);
+  const s = text.trim();
   return s === '' ? undefined : s;
 };
 
@@ -248,6 +257,7 @@ const schema = z.object({
   OPENROUTER_HTTP_REFERER: optionalText,
   OPENROUTER_X_TITLE: optionalText,
   OPENROUTER_EMBEDDING_MODEL: modelId,
+  EMBEDDING_MODEL: optionalText,
   OPENROUTER_EMBEDDING_DIMENSIONS: positiveInt,
   EMBEDDING_DIMENSIONS: optionalText,
   OPENROUTER_CATALOG_REFRESH: boolean,
@@ -255,10 +265,25 @@ const schema = z.object({
   OPENROUTER_CATALOG_TIMEOUT_MS: positiveMs,
 });
 
+/**
+ * Settings of the official @elizaos/plugin-openrouter for things this plugin does not serve (image
+ * generation, browser builds, stored generated images): worth a warning rather than silence.
+ */
+export const UNSERVED_OFFICIAL_SETTINGS = {
+  OPENROUTER_IMAGE_GENERATION_MODEL: 'image generation (ModelType.IMAGE) is not served',
+  OPENROUTER_BROWSER_BASE_URL: 'the plugin runs on the server only',
+  OPENROUTER_AUTO_CLEANUP_IMAGES: 'no generated images are stored',
+} as const;
+
 /** Reads every setting of `runtime` and validates them. Throws PoolConfigError naming the first bad setting. */
 export function resolveSettings(runtime: IAgentRuntime | undefined, warn?: (message: string) => void): PluginSettings {
   const raw: RawSettings = {};
   for (const key of SETTING_KEYS) raw[key] = readSetting(runtime, key);
+  for (const [key, why] of Object.entries(UNSERVED_OFFICIAL_SETTINGS)) {
+    if (asText(readSetting(runtime, key)) !== undefined) {
+      warn?.(`${key} is a setting of @elizaos/plugin-openrouter that is not used here (${why}); keep that plugin alongside if you need it.`);
+    }
+  }
   return parseSettings(raw, warn);
 }
 
@@ -268,9 +293,22 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'setting')}: ${i.message}`);
     const setting = String(parsed.error.issues[0]?.path[0] ?? 'settings');
-    throw new PoolConfigError(setting, `Invalid @freepool/plugin-openrouter configuration: ${problems.join('; ')}`);
+    // Errors echo the bad value: a key pasted into the wrong setting must not reach the log.
+    const message = redactSecrets(`Invalid @freepool/plugin-openrouter configuration: ${problems.join('; ')}`, [
+      asText(raw.OPENROUTER_API_KEY),
+    ]);
+    throw new PoolConfigError(setting, message);
   }
   const s = parsed.data;
+  const warnRedacted = warn && ((m: string) => warn(redactSecrets(m, [s.OPENROUTER_API_KEY])));
+
+  // A gateway may use another path, so this is a warning; but with the bare host every chat call
+  // answers 404, which reads as "model no longer available" for each model in turn.
+  if (s.OPENROUTER_BASE_URL && !new URL(s.OPENROUTER_BASE_URL).pathname.endsWith('/api/v1')) {
+    warnRedacted?.(
+      `OPENROUTER_BASE_URL="${clip(s.OPENROUTER_BASE_URL)}" does not end in /api/v1 (the default is ${DEFAULT_BASE_URL}); unless it is a gateway with its own path, every model call will answer 404.`,
+    );
+  }
 
   const policy: Partial<PoolPolicy> = {};
   if (s.OPENROUTER_FREE_RPM !== undefined) policy.freeRequestsPerWindow = s.OPENROUTER_FREE_RPM;
@@ -280,9 +318,9 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
   if (s.OPENROUTER_ATTEMPT_TIMEOUT_MS !== undefined) policy.attemptTimeoutMs = s.OPENROUTER_ATTEMPT_TIMEOUT_MS;
 
   const preferredModels: Partial<Record<Tier, string>> = {};
-  const small = s.OPENROUTER_SMALL_MODEL ?? genericModel('SMALL_MODEL', s.SMALL_MODEL, warn);
-  const large = s.OPENROUTER_LARGE_MODEL ?? genericModel('LARGE_MODEL', s.LARGE_MODEL, warn);
-  const image = s.OPENROUTER_IMAGE_MODEL ?? genericModel('IMAGE_MODEL', s.IMAGE_MODEL, warn);
+  const small = s.OPENROUTER_SMALL_MODEL ?? genericModel('SMALL_MODEL', s.SMALL_MODEL, warnRedacted);
+  const large = s.OPENROUTER_LARGE_MODEL ?? genericModel('LARGE_MODEL', s.LARGE_MODEL, warnRedacted);
+  const image = s.OPENROUTER_IMAGE_MODEL ?? genericModel('IMAGE_MODEL', s.IMAGE_MODEL, warnRedacted);
   if (small) preferredModels.small = small;
   if (large) preferredModels.large = large;
   if (image) preferredModels.vision = image;
@@ -305,7 +343,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     preferredModels,
     pinnedPools,
     policy,
-    embeddingModel: s.OPENROUTER_EMBEDDING_MODEL,
+    embeddingModel: s.OPENROUTER_EMBEDDING_MODEL ?? genericModel('EMBEDDING_MODEL', s.EMBEDDING_MODEL, warnRedacted),
     embeddingDimensions,
     catalogRefresh: s.OPENROUTER_CATALOG_REFRESH ?? true,
     catalogTtlMs: s.OPENROUTER_CATALOG_TTL_MS ?? DEFAULT_CATALOG_TTL_MS,
@@ -314,8 +352,8 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
 }
 
 /**
- * SMALL_MODEL / LARGE_MODEL / IMAGE_MODEL are shared with other model plugins (e.g. `gpt-4o-mini`
- * for plugin-openai), so a value that is not an OpenRouter id is ignored with a warning, not an error.
+ * SMALL_MODEL / LARGE_MODEL / IMAGE_MODEL / EMBEDDING_MODEL are shared with other model plugins
+ * (e.g. `gpt-4o-mini` for plugin-openai), so a value that is not an OpenRouter id is ignored with a warning, not an error.
  */
 function genericModel(key: string, value: string | undefined, warn?: (message: string) => void): string | undefined {
   if (value === undefined) return undefined;

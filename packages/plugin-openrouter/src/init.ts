@@ -1,11 +1,12 @@
 import { ModelType, type IAgentRuntime } from '@elizaos/core';
-import { FreeModelPool, FreeModelPoolError, loadDefaultPools, PoolConfigError, redactSecrets } from '@freepool/free-model-pool';
+import { FreeModelPool, FreeModelPoolError, loadDefaultPools, MemoryStore, PoolConfigError, redactSecrets } from '@freepool/free-model-pool';
 import { healOnModelGone, refreshFromCatalog } from './catalog-refresh.js';
 import { resolveSettings } from './config.js';
 import { LOG_SOURCE } from './logging.js';
 import { handleTextEmbedding } from './models/embedding.js';
 import { buildPoolDefinition, describeTiers } from './pool-definition.js';
 import { getPoolEntry, setPoolEntry, type PoolEntry } from './pool-registry.js';
+import { shareAccountLimits } from './state/shared-account.js';
 
 export const PLUGIN_NAME = 'openrouter-free';
 /** Above the default 0 of other model plugins, so ours wins regardless of registration order. */
@@ -63,6 +64,8 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     },
     pool: built.definition,
     policy: settings.policy,
+    // Agents of this process on the same key pace and count against one account.
+    store: shareAccountLimits(new MemoryStore(), settings.baseURL, settings.apiKey),
     onEvent: (event) => healOnModelGone(runtime, entry, event),
   });
 

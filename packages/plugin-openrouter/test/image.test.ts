@@ -104,6 +104,15 @@ describe('parseImageDescription', () => {
       parseImageDescription('<response><title>Cat</title><description>A cat on a mat.</description><text></text></response>'),
     ).toEqual({ title: 'Cat', description: 'A cat on a mat.' });
   });
+  it('keeps the detailed <text> too: ElizaOS stores only `description` of an object answer', () => {
+    // core's message service and plugin-bootstrap set attachment.text = response.description for an
+    // object, so a <text> left out here would never reach the agent.
+    expect(
+      parseImageDescription(
+        '<response><title>Cat</title><description>A cat on a mat.</description><text>A ginger cat sleeps on a red mat in the sun.</text></response>',
+      ),
+    ).toEqual({ title: 'Cat', description: 'A cat on a mat.\n\nA ginger cat sleeps on a red mat in the sun.' });
+  });
   it('uses <text> when there is no <description>', () => {
     expect(parseImageDescription('<title>Sign</title><text>STOP</text>')).toEqual({ title: 'Sign', description: 'STOP' });
   });

@@ -1,7 +1,7 @@
-import { ModelType, type AgentRuntime, type IAgentRuntime } from '@elizaos/core';
+import { AgentRuntime as Runtime, ModelType, type AgentRuntime, type Character, type IAgentRuntime } from '@elizaos/core';
 import { DEFAULT_BASE_URL, DEFAULT_POLICY, loadDefaultPools, PoolConfigError } from '@freepool/free-model-pool';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOG_TTL_MS, DEFAULT_EMBEDDING_DIMENSIONS, parseSettings, readSetting } from '../src/config.js';
+import { DEFAULT_CATALOG_TTL_MS, DEFAULT_EMBEDDING_DIMENSIONS, parseSettings, readSetting, resolveSettings } from '../src/config.js';
 import { buildPoolDefinition } from '../src/pool-definition.js';
 import { getPoolEntry } from '../src/pool-registry.js';
 import { FAKE_KEY, startRuntime, stopRuntime } from './helpers/runtime.js';
@@ -54,6 +54,32 @@ describe('settings: parse and validate', () => {
     expect(readSetting(runtime, 'OPENROUTER_MAX_WAIT_MS')).toBe(0);
   });
 
+  it('reads a pool written as a JSON array in the character settings, which getSetting returns as null', () => {
+    // The character schema (what a JSON character file is checked against) allows arrays in
+    // `settings`; getSetting turns them into null, which used to drop the user's pool silently.
+    const fromJson = {
+      name: 'ArrayPools',
+      bio: ['x'],
+      settings: {
+        OPENROUTER_SMALL_POOL: ['a/b:free', 'c/d:free'],
+        OPENROUTER_LARGE_POOL: ['e/f:free', 'not a model'],
+      },
+    };
+    const runtime = new Runtime({ character: fromJson as unknown as Character });
+    const e = (() => {
+      try {
+        resolveSettings(runtime);
+      } catch (error) {
+        return error as PoolConfigError;
+      }
+      throw new Error('expected resolveSettings to throw');
+    })();
+    expect(e.setting).toBe('OPENROUTER_LARGE_POOL');
+    expect(e.message).toMatch(/entry 2 "not a model"/);
+    (runtime.character.settings as Record<string, unknown>).OPENROUTER_LARGE_POOL = ['e/f:free'];
+    expect(resolveSettings(runtime).pinnedPools).toEqual({ small: ['a/b:free', 'c/d:free'], large: ['e/f:free'] });
+  });
+
   it.each([
     [{ OPENROUTER_FREE_RPM: 'twenty' }, 'OPENROUTER_FREE_RPM', /positive integer.*"twenty"/],
     [{ OPENROUTER_FREE_RPM: 0 }, 'OPENROUTER_FREE_RPM', /positive integer/],
@@ -69,6 +95,46 @@ describe('settings: parse and validate', () => {
     expect(e.setting).toBe(setting);
     expect(e.message).toContain(setting);
     expect(e.message).toMatch(message);
+  });
+
+  it('never echoes the key when it was pasted into the wrong setting', () => {
+    const e = configError({ OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: FAKE_KEY, OPENROUTER_SMALL_MODEL: FAKE_KEY });
+    expect(e.setting).toBe('OPENROUTER_BASE_URL');
+    expect(e.message).toMatch(/OPENROUTER_BASE_URL: expected an http\(s\) URL/);
+    expect(e.message).not.toContain(FAKE_KEY);
+    const warnings: string[] = [];
+    parseSettings({ OPENROUTER_API_KEY: FAKE_KEY, SMALL_MODEL: FAKE_KEY }, (m) => warnings.push(m));
+    expect(warnings.join('\n')).toMatch(/SMALL_MODEL=/);
+    expect(warnings.join('\n')).not.toContain(FAKE_KEY);
+  });
+
+  it('takes EMBEDDING_MODEL as the official plugin does, unless it is not an OpenRouter id', () => {
+    expect(parseSettings({ EMBEDDING_MODEL: 'openai/text-embedding-3-small' }).embeddingModel).toBe('openai/text-embedding-3-small');
+    expect(
+      parseSettings({ OPENROUTER_EMBEDDING_MODEL: 'a/b', EMBEDDING_MODEL: 'openai/text-embedding-3-small' }).embeddingModel,
+    ).toBe('a/b');
+    const warnings: string[] = [];
+    expect(parseSettings({ EMBEDDING_MODEL: 'nomic-embed-text' }, (m) => warnings.push(m)).embeddingModel).toBeUndefined();
+    expect(warnings.join('\n')).toMatch(/EMBEDDING_MODEL="nomic-embed-text".*OPENROUTER_EMBEDDING_MODEL/);
+  });
+
+  it('warns about settings of the official plugin that this one does not serve, instead of ignoring them silently', () => {
+    const runtime = {
+      getSetting: (k: string) => ({ OPENROUTER_IMAGE_GENERATION_MODEL: 'google/gemini-2.5-flash-image-preview' })[k] ?? null,
+      character: {},
+    } as unknown as IAgentRuntime;
+    const warnings: string[] = [];
+    resolveSettings(runtime, (m) => warnings.push(m));
+    expect(warnings.join('\n')).toMatch(/OPENROUTER_IMAGE_GENERATION_MODEL is a setting of @elizaos\/plugin-openrouter that is not used here/);
+  });
+
+  it('warns when OPENROUTER_BASE_URL lacks /api/v1, where every model would answer 404 as if gone', () => {
+    const warnings: string[] = [];
+    parseSettings({ OPENROUTER_BASE_URL: 'https://openrouter.ai/' }, (m) => warnings.push(m));
+    expect(warnings.join('\n')).toMatch(/OPENROUTER_BASE_URL="https:\/\/openrouter\.ai" does not end in \/api\/v1/);
+    warnings.length = 0;
+    parseSettings({ OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1/' }, (m) => warnings.push(m));
+    expect(warnings).toEqual([]);
   });
 
   it('ignores a generic SMALL_MODEL meant for another plugin, with a warning', () => {

@@ -44,9 +44,10 @@ function normalize(params: ImageDescriptionParams | string): { imageUrl: string;
 }
 
 /**
- * Reads `<title>` and `<description>` (ElizaOS's template also asks for `<text>`, used when there is
- * no description), then a JSON object with those keys, then `Title:` / `Description:` lines, and at
- * last treats the whole answer as the description with its first sentence as the title.
+ * Reads `<title>`, `<description>` and `<text>` (ElizaOS's template asks for all three; the detailed
+ * `<text>` is appended to the description), then a JSON object with those keys, then `Title:` /
+ * `Description:` lines, and at last treats the whole answer as the description with its first
+ * sentence as the title.
  */
 export function parseImageDescription(answer: string): { title: string; description: string } {
   const text = answer.trim();
@@ -55,7 +56,11 @@ export function parseImageDescription(answer: string): { title: string; descript
     return m?.[1]?.trim() || undefined;
   };
   const tagTitle = tag('title');
-  const tagDescription = tag('description') ?? tag('text');
+  // ElizaOS keeps only `description` of an object answer (it becomes the attachment's text), so the
+  // template's detailed <text> follows the short <description> instead of being dropped.
+  const summary = tag('description');
+  const detail = tag('text');
+  const tagDescription = summary && detail && detail !== summary ? `${summary}\n\n${detail}` : (summary ?? detail);
   if (tagTitle || tagDescription) {
     const description = tagDescription ?? stripTags(text);
     return { title: tagTitle ?? titleFrom(description), description };
