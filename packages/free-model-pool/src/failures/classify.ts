@@ -258,7 +258,10 @@ function classifyErrorObject(status: number | undefined, err: ErrorObject, heade
     if (/support|image input|tool use/.test(text) && /no endpoints found (that|which)/.test(text)) {
       return out('unsupported_input');
     }
-    return out('model_gone');
+    if (/no endpoints found|free variant|model .*(not found|does not exist)/.test(text)) return out('model_gone');
+    // A 404 that names no model is the endpoint itself missing, usually a base URL without /api/v1.
+    // Calling it model_gone would empty the pool one model at a time; stop and say where to look.
+    return { ...out('bad_request'), message: `${message} (HTTP 404 from the API itself: check that OPENROUTER_BASE_URL ends in /api/v1)` };
   }
   if (/is not a valid model id|model .*does not exist|no such model/.test(text)) return out('model_gone');
   if (/does not support (image|vision|tool)|image input is not supported|no endpoints found that support/.test(text)) {

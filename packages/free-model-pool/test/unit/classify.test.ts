@@ -401,6 +401,19 @@ const CASES: Case[] = [
     reason: 'model_gone',
   },
   {
+    name: '404 that is not about a model (wrong base URL, HTML page) → bad_request, not model_gone',
+    status: 404,
+    body: '<html><body>Cannot POST /v1/chat/completions</body></html>',
+    reason: 'bad_request',
+    messageIncludes: 'OPENROUTER_BASE_URL',
+  },
+  {
+    name: '404 bare JSON "Not found" → bad_request',
+    status: 404,
+    body: { error: { code: 404, message: 'Not found' } },
+    reason: 'bad_request',
+  },
+  {
     name: '404 data policy → bad_request, message kept',
     status: 404,
     body: {
