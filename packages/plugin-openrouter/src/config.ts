@@ -33,6 +33,8 @@ export interface PluginSettings {
   embeddingModel?: string;
   embeddingDimensions: number;
   catalogRefresh: boolean;
+  /** OPENROUTER_PERSIST_STATE: keep cooldowns and account counters in the agent's database. */
+  persistState: boolean;
   catalogTtlMs: number;
   catalogTimeoutMs: number;
 }
@@ -62,6 +64,7 @@ export const SETTING_KEYS = [
   'OPENROUTER_EMBEDDING_DIMENSIONS',
   'EMBEDDING_DIMENSIONS',
   'OPENROUTER_CATALOG_REFRESH',
+  'OPENROUTER_PERSIST_STATE',
   'OPENROUTER_CATALOG_TTL_MS',
   'OPENROUTER_CATALOG_TIMEOUT_MS',
 ] as const;
@@ -261,6 +264,7 @@ const schema = z.object({
   OPENROUTER_EMBEDDING_DIMENSIONS: positiveInt,
   EMBEDDING_DIMENSIONS: optionalText,
   OPENROUTER_CATALOG_REFRESH: boolean,
+  OPENROUTER_PERSIST_STATE: boolean,
   OPENROUTER_CATALOG_TTL_MS: nonNegativeMs,
   OPENROUTER_CATALOG_TIMEOUT_MS: positiveMs,
 });
@@ -346,6 +350,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     embeddingModel: s.OPENROUTER_EMBEDDING_MODEL ?? genericModel('EMBEDDING_MODEL', s.EMBEDDING_MODEL, warnRedacted),
     embeddingDimensions,
     catalogRefresh: s.OPENROUTER_CATALOG_REFRESH ?? true,
+    persistState: s.OPENROUTER_PERSIST_STATE ?? true,
     catalogTtlMs: s.OPENROUTER_CATALOG_TTL_MS ?? DEFAULT_CATALOG_TTL_MS,
     catalogTimeoutMs: s.OPENROUTER_CATALOG_TIMEOUT_MS ?? DEFAULT_CATALOG_TIMEOUT_MS,
   };

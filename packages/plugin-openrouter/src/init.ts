@@ -1,11 +1,12 @@
 import { ModelType, type IAgentRuntime } from '@elizaos/core';
-import { FreeModelPool, FreeModelPoolError, loadDefaultPools, MemoryStore, PoolConfigError, redactSecrets } from '@freepool/free-model-pool';
+import { FreeModelPool, FreeModelPoolError, loadDefaultPools, MemoryStore, PoolConfigError, redactSecrets, type PoolStore } from '@freepool/free-model-pool';
 import { healOnModelGone, refreshFromCatalog } from './catalog-refresh.js';
 import { resolveSettings } from './config.js';
 import { LOG_SOURCE } from './logging.js';
 import { handleTextEmbedding } from './models/embedding.js';
 import { buildPoolDefinition, describeTiers } from './pool-definition.js';
 import { getPoolEntry, setPoolEntry, type PoolEntry } from './pool-registry.js';
+import { RuntimeCacheStore, poolStateCacheKey } from './state/runtime-cache-store.js';
 import { shareAccountLimits } from './state/shared-account.js';
 
 export const PLUGIN_NAME = 'openrouter-free';
@@ -64,8 +65,9 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     },
     pool: built.definition,
     policy: settings.policy,
-    // Agents of this process on the same key pace and count against one account.
-    store: shareAccountLimits(new MemoryStore(), settings.baseURL, settings.apiKey),
+    // Agents of this process on the same key pace and count against one account; what each learned
+    // survives a restart in its database unless OPENROUTER_PERSIST_STATE=false.
+    store: shareAccountLimits(await openStateStore(runtime, settings), settings.baseURL, settings.apiKey),
     onEvent: (event) => healOnModelGone(runtime, entry, event),
   });
 
@@ -116,4 +118,10 @@ export function missingKeyError(modelType: string): PoolConfigError {
     'OPENROUTER_API_KEY',
     `${modelType} cannot call OpenRouter: OPENROUTER_API_KEY is not set. Set it in the character's settings.secrets or in the environment (free models need a key too; create one at https://openrouter.ai/keys).`,
   );
+}
+
+/** The runtime's own pool state: in its database cache, or in memory when persistence is off. */
+async function openStateStore(runtime: IAgentRuntime, settings: PoolEntry['settings']): Promise<PoolStore> {
+  if (!settings.persistState) return new MemoryStore();
+  return RuntimeCacheStore.open(runtime, poolStateCacheKey(settings.baseURL), (m) => runtime.logger.warn({ src: LOG_SOURCE }, m));
 }

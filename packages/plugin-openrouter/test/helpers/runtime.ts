@@ -32,6 +32,8 @@ export const PINNED_POOLS: Record<string, string> = {
 export interface StartOptions {
   system?: string;
   plugins?: Plugin[];
+  /** PGlite data directory; default `memory://`. A directory on disk lets a second runtime reopen it. */
+  dataDir?: string;
   /** Called between construction and initialize (hook loggers, register events). */
   beforeInit?: (runtime: AgentRuntime) => void;
 }
@@ -45,7 +47,7 @@ export async function startRuntime(secrets: Record<string, string>, opts: StartO
     name: 'PoolTester',
     bio: ['Tests the free-model pool plugin'],
     ...(opts.system ? { system: opts.system } : {}),
-    settings: { PGLITE_DATA_DIR: 'memory://', secrets },
+    settings: { PGLITE_DATA_DIR: opts.dataDir ?? 'memory://', secrets },
   };
   const runtime = new AgentRuntime({ character, plugins: [sqlPlugin, ...(opts.plugins ?? [openrouterFreePlugin])] });
   opts.beforeInit?.(runtime);

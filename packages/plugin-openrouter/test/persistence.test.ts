@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelType, type AgentRuntime } from '@elizaos/core';
+import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PERSIST_DELAY_MS, poolStateCacheKey } from '../src/state/runtime-cache-store.js';
+import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, SMALL, sleep, startRuntime, stopRuntime } from './helpers/runtime.js';
+
+/** Long enough that a model cooled in the first run is still cooling when the agent restarts. */
+const LONG_COOLDOWN = { OPENROUTER_COOLDOWN_MS: '600000' };
+
+/** Wraps runtime.logger.warn so a test can read what the plugin warned about. */
+function captureWarnings(into: string[]) {
+  return (rt: AgentRuntime) => {
+    const warn = rt.logger.warn.bind(rt.logger);
+    rt.logger.warn = (obj: unknown, msg?: string, ...rest: unknown[]) => {
+      into.push(typeof obj === 'string' ? obj : String(msg));
+      return warn(obj as never, msg, ...rest);
+    };
+  };
+}
+
+describe('pool state survives an agent restart (kept in the agent database)', () => {
+  let sim: Simulator;
+  let dataDir: string;
+  let runtime: AgentRuntime | undefined;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { account: { perMinute: 1000 } } });
+  });
+  beforeEach(() => {
+    // A database on disk, so a second runtime really reopens what the first one wrote.
+    dataDir = mkdtempSync(join(tmpdir(), 'freepool-persist-'));
+    sim.resetStats();
+  });
+  afterEach(async () => {
+    await stopRuntime(runtime);
+    runtime = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  const settings = (extra: Record<string, string> = {}) => ({
+    OPENROUTER_API_KEY: FAKE_KEY,
+    OPENROUTER_BASE_URL: sim.baseURL,
+    ...FAST_SETTINGS,
+    ...PINNED_POOLS,
+    OPENROUTER_CATALOG_REFRESH: 'false',
+    ...LONG_COOLDOWN,
+    ...extra,
+  });
+
+  it('does not call a model that was cooling down when the agent stopped', async () => {
+    runtime = await startRuntime(settings(), { dataDir });
+    sim.failNext(SMALL[0]!, 'upstream_429');
+    expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' })).toContain(SMALL[1]!);
+    await sleep(PERSIST_DELAY_MS + 300); // the write behind the change
+    await stopRuntime(runtime);
+    runtime = undefined;
+
+    sim.resetStats();
+    runtime = await startRuntime(settings(), { dataDir });
+    expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'after the restart' })).toContain(SMALL[1]!);
+    const chat = sim.stats().calls.map((c) => c.model);
+    expect(chat).toEqual([SMALL[1]]); // the cooled model was skipped without a call
+  });
+
+  it('forgets everything when OPENROUTER_PERSIST_STATE is false', async () => {
+    runtime = await startRuntime(settings({ OPENROUTER_PERSIST_STATE: 'false' }), { dataDir });
+    sim.failNext(SMALL[0]!, 'upstream_429');
+    await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' });
+    await sleep(PERSIST_DELAY_MS + 300);
+    await stopRuntime(runtime);
+    runtime = undefined;
+
+    sim.resetStats();
+    runtime = await startRuntime(settings({ OPENROUTER_PERSIST_STATE: 'false' }), { dataDir });
+    expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'after the restart' })).toContain(SMALL[0]!);
+  });
+
+  it('starts fresh, with a warning, when the saved state is corrupt', async () => {
+    runtime = await startRuntime(settings(), { dataDir });
+    sim.failNext(SMALL[0]!, 'upstream_429');
+    await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' });
+    await sleep(PERSIST_DELAY_MS + 300);
+    // Overwrite what the plugin saved with something of the wrong shape.
+    await runtime.setCache(poolStateCacheKey(sim.baseURL), { version: 99, junk: true });
+    await stopRuntime(runtime);
+    runtime = undefined;
+
+    const warnings: string[] = [];
+    sim.resetStats();
+    runtime = await startRuntime(settings(), { dataDir, beforeInit: captureWarnings(warnings) });
+    expect(warnings.some((w) => /saved pool state .* not in the expected shape/.test(w))).toBe(true);
+    // Fresh state: the first model is tried again.
+    expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'after the restart' })).toContain(SMALL[0]!);
+  });
+});
