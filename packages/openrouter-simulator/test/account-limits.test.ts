@@ -73,7 +73,7 @@ describe('account per-minute limit (compressed to a 300 ms window)', () => {
 
 describe('account daily cap', () => {
   it('counts failed calls, then 429s with the daily body and the reset time', async () => {
-    const resetAt = Date.UTC(2026, 10, 22);
+    const resetAt = Date.now() + 3_600_000; // an hour ahead: the day must not roll over during the test
     sim = await startSimulator({ scenario: { account: { daily: 4, dailyResetAt: resetAt } } });
     sim.failNext(SMALL, 'upstream_429');
     sim.failNext(SMALL, 'server_error');
