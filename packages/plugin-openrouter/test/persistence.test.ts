@@ -5,21 +5,11 @@ import { ModelType, type AgentRuntime } from '@elizaos/core';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PERSIST_DELAY_MS, poolStateCacheKey } from '../src/state/runtime-cache-store.js';
-import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, SMALL, sleep, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { captureWarnings, FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, SMALL, sleep, startRuntime, stopRuntime } from './helpers/runtime.js';
 
 /** Long enough that a model cooled in the first run is still cooling when the agent restarts. */
 const LONG_COOLDOWN = { OPENROUTER_COOLDOWN_MS: '600000' };
 
-/** Wraps runtime.logger.warn so a test can read what the plugin warned about. */
-function captureWarnings(into: string[]) {
-  return (rt: AgentRuntime) => {
-    const warn = rt.logger.warn.bind(rt.logger);
-    rt.logger.warn = (obj: unknown, msg?: string, ...rest: unknown[]) => {
-      into.push(typeof obj === 'string' ? obj : String(msg));
-      return warn(obj as never, msg, ...rest);
-    };
-  };
-}
 
 describe('pool state survives an agent restart (kept in the agent database)', () => {
   let sim: Simulator;

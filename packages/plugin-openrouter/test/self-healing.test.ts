@@ -4,7 +4,7 @@ import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getPoolEntry } from '../src/pool-registry.js';
 import { dropConnection, startProxy, type TestProxy } from './helpers/proxy.js';
-import { FAKE_KEY, FAST_SETTINGS, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { captureWarnings, FAKE_KEY, FAST_SETTINGS, startRuntime, stopRuntime } from './helpers/runtime.js';
 
 const LLAMA_3B = 'meta-llama/llama-3.2-3b-instruct:free';
 const GEMMA_3N = 'google/gemma-3n-e4b-it:free';
@@ -13,16 +13,6 @@ const RETIRED = 'vendor/retired-model:free';
 /** In the catalog, but paid. */
 const PAID = 'openai/gpt-4o-mini';
 
-/** Wraps runtime.logger.warn so a test can read what the plugin warned about. */
-function captureWarnings(into: string[]) {
-  return (rt: AgentRuntime) => {
-    const warn = rt.logger.warn.bind(rt.logger);
-    rt.logger.warn = (obj: unknown, msg?: string, ...rest: unknown[]) => {
-      into.push(typeof obj === 'string' ? obj : String(msg));
-      return warn(obj as never, msg, ...rest);
-    };
-  };
-}
 
 const catalogFetches = (proxy: TestProxy) => proxy.seen.filter((r) => r === 'GET /api/v1/models').length;
 

@@ -71,6 +71,17 @@ export async function stopRuntime(runtime: AgentRuntime | undefined): Promise<vo
   if (singletons) delete singletons.pgLiteClientManager;
 }
 
+/** Wraps runtime.logger.warn (pass as `beforeInit`) so a test can read what the plugin warned about. */
+export function captureWarnings(into: string[]) {
+  return (rt: AgentRuntime) => {
+    const warn = rt.logger.warn.bind(rt.logger);
+    rt.logger.warn = (obj: unknown, msg?: string, ...rest: unknown[]) => {
+      into.push(typeof obj === 'string' ? obj : String(msg));
+      return warn(obj as never, msg, ...rest);
+    };
+  };
+}
+
 /** Longer than the test cooldown ladder (200 ms ± jitter): models cooled by one test are back for the next. */
 export const COOLDOWN_CLEAR_MS = 300;
 
