@@ -33,7 +33,7 @@ export {
 } from './pool/candidates.js';
 export { exhaustedMessage, describeAttempt } from './pool/trail-message.js';
 export { estimateTokens, CHARS_PER_TOKEN } from './pool/request-needs.js';
-export { resolvePolicy, validatePoolDefinition } from './pool/pool-validation.js';
+export { isModelId, MODEL_ID_PATTERN, resolvePolicy, validatePoolDefinition } from './pool/pool-validation.js';
 export { ClassifiedAttemptError } from './pool/attempt-error.js';
 export { stripCodeFences, parseLenientJson } from './pool/calls/object-output.js';
 export { createOpenRouterClient, attributionHeaders, normalizeBaseURL } from './openrouter/client.js';

@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { DEFAULT_BASE_URL, PoolConfigError, redactSecrets, type PoolPolicy, type Tier } from '@freepool/free-model-pool';
+import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type PoolPolicy, type Tier } from '@freepool/free-model-pool';
 import { z } from 'zod';
 
 /**
@@ -15,7 +15,6 @@ export const DEFAULT_CATALOG_TTL_MS = 6 * 60 * 60 * 1000;
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
 
 /** `vendor/model[:variant]`, as OpenRouter spells its ids. */
-const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._~-]*(?::[A-Za-z0-9._-]+)?$/;
 const MODEL_ID_EXPECTED = 'an OpenRouter model id like vendor/model[:variant], e.g. meta-llama/llama-3.3-70b-instruct:free';
 
 export interface PluginSettings {
@@ -175,7 +174,7 @@ const modelId = z.preprocess(
     .optional()
     .transform((s, ctx) => {
       if (s === undefined) return undefined;
-      if (!MODEL_ID.test(s)) {
+      if (!isModelId(s)) {
         ctx.addIssue({ code: 'custom', message: `expected ${MODEL_ID_EXPECTED}, got "${clip(s)}"` });
         return z.NEVER;
       }
@@ -210,7 +209,7 @@ const modelList = z.preprocess(
           ctx.addIssue({ code: 'custom', message: `entry ${i + 1} is empty; expected comma-separated model ids like vendor/model[:variant]` });
           return z.NEVER;
         }
-        if (!MODEL_ID.test(id)) {
+        if (!isModelId(id)) {
           ctx.addIssue({ code: 'custom', message: `entry ${i + 1} "${clip(id)}" is not ${MODEL_ID_EXPECTED}` });
           return z.NEVER;
         }
@@ -362,7 +361,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
  */
 function genericModel(key: string, value: string | undefined, warn?: (message: string) => void): string | undefined {
   if (value === undefined) return undefined;
-  if (MODEL_ID.test(value)) return value;
+  if (isModelId(value)) return value;
   warn?.(`${key}="${clip(value)}" is not an OpenRouter model id (vendor/model[:variant]); ignoring it. Set OPENROUTER_${key} to choose this plugin's model.`);
   return undefined;
 }

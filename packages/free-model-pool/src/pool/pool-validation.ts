@@ -2,8 +2,16 @@ import { PoolConfigError } from '../errors.js';
 import { DEFAULT_POLICY, type PoolDefinition, type PoolPolicy } from '../settings.js';
 import { TIERS } from '../types.js';
 
-/** `vendor/model[:variant]`: one slash between non-empty parts, no whitespace anywhere. */
-const MODEL_ID_SHAPE = /^[^\s/]+\/[^\s/]+$/;
+/**
+ * An OpenRouter model id, `vendor/model[:variant]` (or a `~vendor/x-latest` alias): the one
+ * definition the engine and the plugin's settings both check against. Every id of the three real
+ * catalog snapshots fits it.
+ */
+export const MODEL_ID_PATTERN = /^~?[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._~-]*(?::[A-Za-z0-9._-]+)?$/;
+
+export function isModelId(id: string): boolean {
+  return MODEL_ID_PATTERN.test(id);
+}
 
 /** Checks a pool definition's shape: every tier a list of model ids, `models` an object. */
 export function validatePoolDefinition(pool: PoolDefinition): PoolDefinition {
@@ -17,7 +25,7 @@ export function validatePoolDefinition(pool: PoolDefinition): PoolDefinition {
     }
     // A malformed id costs a call the server refuses; one with stray whitespace would not even count
     // as a free call (no ":free" at the end), so it would bypass the pacer and the daily cap.
-    const bad = ids.find((id) => !MODEL_ID_SHAPE.test(id));
+    const bad = ids.find((id) => !isModelId(id));
     if (bad !== undefined) {
       throw new PoolConfigError(
         `pool.tiers.${tier}`,
