@@ -6,8 +6,6 @@ export * from './state/index.js';
 export * from './failures/index.js';
 export * from './limits/index.js';
 export * from './catalog/index.js';
-// catalog/ also exports a narrower redactSecrets (keys only); the failures one is the public one.
-export { redactSecrets } from './failures/index.js';
 
 export { FreeModelPool, type FreeModelPoolOptions } from './pool/free-model-pool.js';
 export type {
