@@ -67,7 +67,7 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     policy: settings.policy,
     // Agents of this process on the same key pace and count against one account; what each learned
     // survives a restart in its database unless OPENROUTER_PERSIST_STATE=false.
-    store: shareAccountLimits(await openStateStore(runtime, settings), settings.baseURL, settings.apiKey),
+    store: shareAccountLimits(await openStateStore(runtime, entry), settings.baseURL, settings.apiKey),
     onEvent: (event) => healOnModelGone(runtime, entry, event),
   });
 
@@ -110,6 +110,7 @@ async function readAccountStatus(runtime: IAgentRuntime, entry: PoolEntry): Prom
 export async function requirePool(runtime: IAgentRuntime, modelType: string): Promise<{ entry: PoolEntry; pool: FreeModelPool }> {
   const entry = await ensurePoolEntry(runtime);
   if (!entry.pool) throw missingKeyError(modelType);
+  await entry.stateLoaded;
   return { entry, pool: entry.pool };
 }
 
@@ -121,7 +122,11 @@ export function missingKeyError(modelType: string): PoolConfigError {
 }
 
 /** The runtime's own pool state: in its database cache, or in memory when persistence is off. */
-async function openStateStore(runtime: IAgentRuntime, settings: PoolEntry['settings']): Promise<PoolStore> {
-  if (!settings.persistState) return new MemoryStore();
-  return RuntimeCacheStore.open(runtime, poolStateCacheKey(settings.baseURL), (m) => runtime.logger.warn({ src: LOG_SOURCE }, m));
+async function openStateStore(runtime: IAgentRuntime, entry: PoolEntry): Promise<PoolStore> {
+  if (!entry.settings.persistState) return new MemoryStore();
+  const store = await RuntimeCacheStore.open(runtime, poolStateCacheKey(entry.settings.baseURL), (m) =>
+    runtime.logger.warn({ src: LOG_SOURCE }, m),
+  );
+  entry.stateLoaded = store.whenLoaded();
+  return store;
 }

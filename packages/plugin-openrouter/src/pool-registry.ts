@@ -13,6 +13,8 @@ export interface PoolEntry {
   healing?: Promise<void>;
   /** When the last refresh after a 404 started, to avoid refetching the catalog on every 404. */
   lastHealAt?: number;
+  /** Settles when the state saved by an earlier run is loaded; handlers wait for it before calling. */
+  stateLoaded?: Promise<void>;
 }
 
 /** One pool per runtime: agents in one process keep separate health, settings and keys. */

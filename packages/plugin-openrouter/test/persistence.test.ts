@@ -58,6 +58,22 @@ describe('pool state survives an agent restart (kept in the agent database)', ()
     expect(chat).toEqual([SMALL[1]]); // the cooled model was skipped without a call
   });
 
+  it('also when the agent starts the way the ElizaOS server starts it (plugins initialised together)', async () => {
+    runtime = await startRuntime(settings(), { dataDir });
+    sim.failNext(SMALL[0]!, 'upstream_429');
+    expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' })).toContain(SMALL[1]!);
+    await sleep(PERSIST_DELAY_MS + 300);
+    await stopRuntime(runtime);
+    runtime = undefined;
+
+    const warnings: string[] = [];
+    sim.resetStats();
+    runtime = await startRuntime(settings(), { dataDir, serverOrder: true, beforeInit: captureWarnings(warnings) });
+    expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'after the restart' })).toContain(SMALL[1]!);
+    expect(sim.stats().calls.map((c) => c.model)).toEqual([SMALL[1]]);
+    expect(warnings.filter((w) => /saved pool state/.test(w))).toEqual([]);
+  });
+
   it('forgets everything when OPENROUTER_PERSIST_STATE is false', async () => {
     runtime = await startRuntime(settings({ OPENROUTER_PERSIST_STATE: 'false' }), { dataDir });
     sim.failNext(SMALL[0]!, 'upstream_429');

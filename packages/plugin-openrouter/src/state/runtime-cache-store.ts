@@ -45,17 +45,37 @@ export class RuntimeCacheStore implements PoolStore {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
 
+  /** Settles once the saved state was read (or found missing); writes wait for it, so they never replace it unread. */
+  private readonly loaded: Promise<void>;
+
   private constructor(
     private readonly runtime: IAgentRuntime,
     private readonly key: string,
     private readonly warn: (message: string) => void,
-  ) {}
+  ) {
+    this.loaded = this.loadWhenReady();
+  }
 
-  /** Opens the store and loads what an earlier run saved; an unreadable or corrupt entry starts fresh with a warning. */
+  /**
+   * Opens the store and loads what an earlier run saved; an unreadable or corrupt entry starts fresh
+   * with a warning. Under the ElizaOS server, plugins start together and this plugin's init can run
+   * before @elizaos/plugin-sql has registered the database: then the saved state is loaded as soon as
+   * the runtime has finished initializing, and filled in wherever the pool has not learned anything newer.
+   */
   static async open(runtime: IAgentRuntime, key: string, warn: (message: string) => void): Promise<RuntimeCacheStore> {
     const store = new RuntimeCacheStore(runtime, key, warn);
-    await store.load();
+    if (hasDatabase(runtime)) await store.loaded;
     return store;
+  }
+
+  /** Settles once the saved state is in memory (at once when the database was ready at open). */
+  whenLoaded(): Promise<void> {
+    return this.loaded;
+  }
+
+  private async loadWhenReady(): Promise<void> {
+    if (!hasDatabase(this.runtime)) await this.runtime.initPromise;
+    await this.load();
   }
 
   private async load(): Promise<void> {
@@ -72,12 +92,13 @@ export class RuntimeCacheStore implements PoolStore {
       this.warn(`the saved pool state under cache key "${this.key}" is not in the expected shape; starting with a fresh one`);
       return;
     }
+    // Only fill in what this run has not learned yet: anything recorded since start-up is newer.
     for (const [id, health] of parsed.data.health) {
-      if (health.removed) continue;
+      if (health.removed || this.memory.getModelHealth(id)) continue;
       this.memory.setModelHealth(id, health as ModelHealth);
     }
-    if (parsed.data.accountWindow) this.memory.setAccountWindow(parsed.data.accountWindow);
-    if (parsed.data.daily) this.memory.setDaily(parsed.data.daily);
+    if (parsed.data.accountWindow && !this.memory.getAccountWindow()) this.memory.setAccountWindow(parsed.data.accountWindow);
+    if (parsed.data.daily && !this.memory.getDaily()) this.memory.setDaily(parsed.data.daily);
   }
 
   getModelHealth(modelId: string): ModelHealth | undefined {
@@ -113,11 +134,11 @@ export class RuntimeCacheStore implements PoolStore {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const snapshot = this.snapshot();
-    // Writes are chained so an older snapshot never lands after a newer one.
+    // Writes are chained so an older snapshot never lands after a newer one, and wait for the load.
     this.writing = this.writing.then(async () => {
       try {
-        await this.runtime.setCache(this.key, snapshot);
+        await this.loaded;
+        await this.runtime.setCache(this.key, this.snapshot());
       } catch (error) {
         this.warn(`could not save the pool state (${errorText(error)}); it stays in memory`);
       }
@@ -142,6 +163,11 @@ export class RuntimeCacheStore implements PoolStore {
       ...(daily ? { daily } : {}),
     };
   }
+}
+
+/** The database adapter is registered (IAgentRuntime does not declare the field, AgentRuntime has it). */
+function hasDatabase(runtime: IAgentRuntime): boolean {
+  return Boolean((runtime as { adapter?: unknown }).adapter);
 }
 
 function errorText(error: unknown): string {

@@ -34,6 +34,11 @@ export interface StartOptions {
   plugins?: Plugin[];
   /** PGlite data directory; default `memory://`. A directory on disk lets a second runtime reopen it. */
   dataDir?: string;
+  /**
+   * Start the way the ElizaOS server does: every plugin's init at once, so ours may run before
+   * plugin-sql has registered the database. Needs a database that already has its tables.
+   */
+  serverOrder?: boolean;
   /** Called between construction and initialize (hook loggers, register events). */
   beforeInit?: (runtime: AgentRuntime) => void;
 }
@@ -51,8 +56,10 @@ export async function startRuntime(secrets: Record<string, string>, opts: StartO
   };
   const runtime = new AgentRuntime({ character, plugins: [sqlPlugin, ...(opts.plugins ?? [openrouterFreePlugin])] });
   opts.beforeInit?.(runtime);
-  await runtime.registerPlugin(sqlPlugin);
-  await runtime.runPluginMigrations();
+  if (!opts.serverOrder) {
+    await runtime.registerPlugin(sqlPlugin);
+    await runtime.runPluginMigrations();
+  }
   await runtime.initialize();
   return runtime;
 }
