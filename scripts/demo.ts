@@ -30,7 +30,7 @@ const POOLS = {
     'meta-llama/llama-3.3-70b-instruct:free',
     'openai/gpt-oss-120b:free',
     'nousresearch/hermes-3-llama-3.1-405b:free',
-    'arcee-ai/trinity-mini:free',
+    'nvidia/nemotron-3-nano-30b-a3b:free',
   ],
   vision: ['google/gemma-3-27b-it:free', 'mistralai/mistral-small-3.1-24b-instruct:free', 'google/gemma-3-12b-it:free'],
 };

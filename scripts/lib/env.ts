@@ -32,7 +32,7 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
 export function missingKeyMessage(what: string): string {
   return (
     `OPENROUTER_API_KEY is not set: ${what} needs your OpenRouter key.\n` +
-    'Create one at https://openrouter.ai/settings/keys and run e.g.\n' +
+    'Create one at https://openrouter.ai/keys and run e.g.\n' +
     '  OPENROUTER_API_KEY=sk-or-v1-... bun run <command>\n' +
     '(or put it in a .env file, which bun loads automatically).'
   );
