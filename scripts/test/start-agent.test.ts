@@ -47,11 +47,10 @@ describe('bun run start (scripts/start-agent.ts)', () => {
   let dataDir = '';
 
   beforeAll(async () => {
-    if (builtEntries.some((f) => !existsSync(f))) {
-      const build = spawnSync(bun, ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
-      if (builtEntries.some((f) => !existsSync(f))) {
-        throw new Error(`bun run build did not produce ${builtEntries.join(', ')}:\n${build.stdout}\n${build.stderr}`);
-      }
+    // Always build, as `bun run start` does: a stale dist/ would test yesterday's plugin.
+    const build = spawnSync(bun, ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
+    if (build.status !== 0 || builtEntries.some((f) => !existsSync(f))) {
+      throw new Error(`bun run build failed or did not produce ${builtEntries.join(', ')}:\n${build.stdout}\n${build.stderr}`);
     }
     dataDir = mkdtempSync(path.join(tmpdir(), 'freepool-start-'));
     const port = await freePort();
@@ -115,6 +114,23 @@ describe('bun run start (scripts/start-agent.ts)', () => {
     // plugin's pool to the simulator rather than anywhere else.
     expect(reply.agentResponse?.text).toMatch(/^Simulated reply from [\w.-]+\/[\w.:-]+/);
     expect(reply.agentResponse?.actions).toContain('REPLY');
+  });
+
+  it("shows the pool's state on the plugin's status route, without the key", async () => {
+    const agents = (await json(await fetch(`${baseUrl}/api/agents`))).data.agents as Array<{ id: string }>;
+    const res = await fetch(`${baseUrl}/api/agents/${agents[0]!.id}/plugins/openrouter-free/status`);
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    const status = JSON.parse(text);
+    expect(status.configured).toBe(true);
+    expect(status.baseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+    for (const tier of ['small', 'large', 'vision']) {
+      expect(status.tiers[tier].length, tier).toBeGreaterThan(0);
+      for (const m of status.tiers[tier]) expect(['ready', 'cooling', 'removed']).toContain(m.state);
+    }
+    // The message of the previous test went through the pool: the window counted it.
+    expect(status.account.sentInWindow).toBeGreaterThan(0);
+    expect(text).not.toMatch(/sk-or-/);
   });
 
   it('shuts down cleanly on Ctrl-C', async () => {

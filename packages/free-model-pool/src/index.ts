@@ -8,6 +8,7 @@ export * from './limits/index.js';
 export * from './catalog/index.js';
 
 export { FreeModelPool, type FreeModelPoolOptions } from './pool/free-model-pool.js';
+export { poolStatus, type ModelStatus, type PoolStatus } from './pool/pool-status.js';
 export type {
   BaseRequest,
   TextRequest,

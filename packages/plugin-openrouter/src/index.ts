@@ -3,6 +3,7 @@ import { initPlugin, PLUGIN_NAME, PLUGIN_PRIORITY } from './init.js';
 import { handleImageDescription } from './models/image.js';
 import { handleObjectLarge, handleObjectSmall } from './models/object.js';
 import { handleTextLarge, handleTextSmall } from './models/text.js';
+import { statusRoute } from './routes/status.js';
 
 /**
  * Free OpenRouter models for ElizaOS: each model type draws from a tiered pool of `:free` models
@@ -24,6 +25,7 @@ export const openrouterFreePlugin: Plugin = {
     [ModelType.OBJECT_LARGE]: handleObjectLarge,
     [ModelType.IMAGE_DESCRIPTION]: handleImageDescription,
   },
+  routes: [statusRoute],
 };
 
 export default openrouterFreePlugin;

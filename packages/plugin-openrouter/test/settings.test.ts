@@ -1,9 +1,10 @@
-import { AgentRuntime as Runtime, ModelType, type AgentRuntime, type Character, type IAgentRuntime } from '@elizaos/core';
+import { AgentRuntime as Runtime, ModelType, type AgentRuntime, type Character, type IAgentRuntime, type RouteResponse } from '@elizaos/core';
 import { DEFAULT_BASE_URL, DEFAULT_POLICY, loadDefaultPools, PoolConfigError } from '@freepool/free-model-pool';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG_TTL_MS, DEFAULT_EMBEDDING_DIMENSIONS, parseSettings, readSetting, resolveSettings } from '../src/config.js';
 import { buildPoolDefinition } from '../src/pool-definition.js';
 import { getPoolEntry } from '../src/pool-registry.js';
+import { handleStatus } from '../src/routes/status.js';
 import { FAKE_KEY, startRuntime, stopRuntime } from './helpers/runtime.js';
 
 const configError = (raw: Record<string, unknown>): PoolConfigError => {
@@ -15,6 +16,7 @@ const configError = (raw: Record<string, unknown>): PoolConfigError => {
   }
   throw new Error('expected parseSettings to throw');
 };
+
 
 describe('settings: parse and validate', () => {
   it('defaults everything but the key', () => {
@@ -212,6 +214,11 @@ describe('settings at runtime start-up', () => {
     ).rejects.toThrow(/OPENROUTER_API_KEY/);
     // ElizaOS's start-up probe of the embedding size still worked (a zero vector, no call); real text needs the key.
     await expect(runtime.useModel(ModelType.TEXT_EMBEDDING, { text: 'hi' })).rejects.toThrow(/OPENROUTER_API_KEY/);
+    // The status route says why there is no pool instead of failing.
+    let sent: unknown;
+    const res = { status: () => res, json: (body: unknown) => ((sent = body), res) } as unknown as RouteResponse;
+    await handleStatus({}, res, runtime);
+    expect(sent).toEqual({ configured: false, reason: 'OPENROUTER_API_KEY is not set' });
   });
 
   it('rejects runtime.initialize with an error naming a malformed pool setting and the bad entry', async () => {

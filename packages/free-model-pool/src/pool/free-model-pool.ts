@@ -21,6 +21,7 @@ import type {
   TextRequest,
   TextResult,
 } from './requests.js';
+import { poolStatus, type PoolStatus } from './pool-status.js';
 import { runPooled } from './run-loop.js';
 import type { PoolRuntime } from './runtime.js';
 import { pooledStream } from './stream.js';
@@ -125,6 +126,12 @@ export class FreeModelPool {
   /** Current health of every model of a tier, in pool order. */
   health(tier: Tier): Array<{ model: string; health: ModelHealth | undefined }> {
     return (this.pool.tiers[tier] ?? []).map((model) => ({ model, health: this.store.getModelHealth(model) }));
+  }
+
+  /** A read-only snapshot for status displays: every tier's models, the account window, the daily counter. */
+  status(): PoolStatus {
+    const rt = this.runtime;
+    return poolStatus(this.pool, this.store, rt.pacer, rt.quota, this.policy.rateWindowMs, rt.now());
   }
 
   /** Synchronous validation errors become rejections, so callers handle one path. */

@@ -1,0 +1,77 @@
+import { isAvailable } from '../limits/index.js';
+import type { AccountPacer, DailyQuota } from '../limits/index.js';
+import type { PoolDefinition } from '../settings.js';
+import type { PoolStore } from '../state/store.js';
+import { TIERS, type FailureReason, type Tier } from '../types.js';
+
+/** One model as a status display shows it. */
+export interface ModelStatus {
+  model: string;
+  /** `ready` to be called, `cooling` until `cooldownUntil`, `removed` after a 404 until the pool is refreshed. */
+  state: 'ready' | 'cooling' | 'removed';
+  cooldownUntil?: number;
+  consecutiveFailures: number;
+  lastReason?: FailureReason;
+  latencyMs?: number;
+  successRate?: number;
+}
+
+/** What the pool knows right now: every tier's models, the account window, the daily counter. No secrets. */
+export interface PoolStatus {
+  at: number;
+  tiers: Record<Tier, ModelStatus[]>;
+  account: {
+    /** Free-model calls allowed per window (lowered when the server said lower). */
+    limit: number;
+    windowMs: number;
+    /** Calls sent within the current window. */
+    sentInWindow: number;
+    /** When the next free-model call may be sent (`at` when now). */
+    nextSlotAt: number;
+  };
+  daily: {
+    limit?: number;
+    remaining?: number;
+    resetAt?: number;
+    /** Set while the daily cap is known to be reached: free-model calls fail fast until then. */
+    exhaustedUntil?: number;
+  };
+}
+
+/** Builds the status snapshot; reads only, so a status page never changes what the pool does. */
+export function poolStatus(
+  pool: PoolDefinition,
+  store: PoolStore,
+  pacer: AccountPacer,
+  quota: DailyQuota,
+  windowMs: number,
+  now: number,
+): PoolStatus {
+  const model = (id: string): ModelStatus => {
+    const h = store.getModelHealth(id);
+    const state = h?.removed ? 'removed' : isAvailable(h, now) ? 'ready' : 'cooling';
+    return {
+      model: id,
+      state,
+      ...(state === 'cooling' && h ? { cooldownUntil: h.cooldownUntil } : {}),
+      consecutiveFailures: h?.consecutiveFailures ?? 0,
+      ...(h?.lastReason ? { lastReason: h.lastReason } : {}),
+      ...(h?.latencyMs !== undefined ? { latencyMs: Math.round(h.latencyMs) } : {}),
+      ...(h?.successRate !== undefined ? { successRate: Math.round(h.successRate * 100) / 100 } : {}),
+    };
+  };
+  const tiers = Object.fromEntries(TIERS.map((t) => [t, (pool.tiers[t] ?? []).map(model)])) as Record<Tier, ModelStatus[]>;
+  const window = pacer.state(now);
+  const daily = quota.state(now);
+  return {
+    at: now,
+    tiers,
+    account: { limit: window.limit, windowMs, sentInWindow: window.sentAt.length, nextSlotAt: pacer.reopensAt(now) },
+    daily: {
+      ...(daily.limit !== undefined ? { limit: daily.limit } : {}),
+      ...(daily.remaining !== undefined ? { remaining: daily.remaining } : {}),
+      ...(daily.resetAt !== undefined ? { resetAt: daily.resetAt } : {}),
+      ...(daily.exhaustedUntil > now ? { exhaustedUntil: daily.exhaustedUntil } : {}),
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FAKE_KEY, SMALL, startHarness, type Harness } from './helpers.js';
+
+describe('pool.status(): what a status display shows', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.sim.close();
+    h = undefined;
+  });
+
+  it('shows a cooled model as cooling until its cooldown ends, the others ready, and the calls of the window', async () => {
+    h = await startHarness();
+    h.sim.failNext(SMALL[0], 'upstream_429');
+    await h.pool.generateText({ tier: 'small', prompt: 'hi' });
+
+    const status = h.pool.status();
+    const [first, second, third] = status.tiers.small;
+    expect(first).toMatchObject({ model: SMALL[0], state: 'cooling', lastReason: 'model_rate_limit', consecutiveFailures: 1 });
+    expect(first!.cooldownUntil).toBeGreaterThan(status.at);
+    expect(second).toMatchObject({ model: SMALL[1], state: 'ready', consecutiveFailures: 0, successRate: 1 });
+    expect(third).toMatchObject({ model: SMALL[2], state: 'ready', consecutiveFailures: 0 });
+    expect(status.account).toMatchObject({ limit: 20, sentInWindow: 2, nextSlotAt: status.at });
+  });
+
+  it('shows a 404 model as removed and a reached daily cap with its reset time', async () => {
+    h = await startHarness({ account: { daily: 3 } }); // the simulator counts the 404 call too
+    h.sim.failNext(SMALL[0], 'gone');
+    await h.pool.generateText({ tier: 'small', prompt: 'one' }); // 404 on the first, served by the second
+    await h.pool.generateText({ tier: 'small', prompt: 'two' });
+    await expect(h.pool.generateText({ tier: 'small', prompt: 'three' })).rejects.toThrow(/daily/i);
+
+    const status = h.pool.status();
+    expect(status.tiers.small[0]).toMatchObject({ model: SMALL[0], state: 'removed', lastReason: 'model_gone' });
+    expect(status.daily.exhaustedUntil).toBeGreaterThan(status.at);
+    expect(JSON.stringify(status)).not.toContain(FAKE_KEY);
+  });
+});
