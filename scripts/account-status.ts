@@ -3,7 +3,7 @@
  * used, remaining, reset time, and whether buying credits would raise the limit. Never prints the key.
  */
 import { FreeModelPoolError, fetchKeyStatus, nextUtcMidnight, redactSecrets, type KeyStatus } from '@freepool/free-model-pool';
-import { parseCli } from './lib/args.js';
+import { parseCli, parseOrExit } from './lib/args.js';
 import { apiKeyFrom, baseUrlFrom, missingKeyMessage } from './lib/env.js';
 import { type Env, processIo, runCli, type ScriptIo } from './lib/io.js';
 import { renderKeyValues } from './lib/table.js';
@@ -88,17 +88,8 @@ export function renderStanding(s: AccountStanding, now: number): string {
 }
 
 export async function main(argv: string[], env: Env, io: ScriptIo = processIo, now: () => number = Date.now): Promise<number> {
-  let values;
-  try {
-    values = parseCli(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const values = parseOrExit(io, USAGE, () => parseCli(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }));
+  if (typeof values === 'number') return values;
   const apiKey = apiKeyFrom(env);
   if (!apiKey) {
     io.err(missingKeyMessage('pool:status (GET /api/v1/key)'));

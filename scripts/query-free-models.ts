@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import { buildPools, CatalogError, whyNotFree, type CatalogModel, type FreeModelEntry, TIERS } from '@freepool/free-model-pool';
-import { parseCli, timeOption } from './lib/args.js';
+import { parseCli, parseOrExit, timeOption } from './lib/args.js';
 import { loadCatalog } from './lib/catalog-source.js';
 import { baseUrlFrom } from './lib/env.js';
 import { type Env, processIo, runCli, type ScriptIo } from './lib/io.js';
@@ -27,25 +27,18 @@ or a saved catalog with --catalog, and writes:
   -h, --help       this text`;
 
 export async function main(argv: string[], env: Env, io: ScriptIo = processIo): Promise<number> {
-  let values;
-  let now: number;
-  try {
-    values = parseCli(argv, {
+  const values = parseOrExit(io, USAGE, () => {
+    const v = parseCli(argv, {
       catalog: { type: 'string' },
       out: { type: 'string' },
       now: { type: 'string' },
       'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
-    now = timeOption(values.now, 'now') ?? Date.now();
-  } catch (e) {
-    io.err(`${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+    return { ...v, nowMs: timeOption(v.now, 'now') ?? Date.now() };
+  });
+  if (typeof values === 'number') return values;
+  const now = values.nowMs;
 
   let catalog;
   try {

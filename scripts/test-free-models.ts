@@ -15,7 +15,7 @@ import {
   sleep,
   type FreeModelEntry,
 } from '@freepool/free-model-pool';
-import { intOption, listOption, parseCli } from './lib/args.js';
+import { intOption, listOption, parseCli, parseOrExit } from './lib/args.js';
 import { loadCatalog } from './lib/catalog-source.js';
 import { apiKeyFrom, baseUrlFrom, missingKeyMessage, pacingFrom } from './lib/env.js';
 import { type Env, processIo, runCli, type ScriptIo } from './lib/io.js';
@@ -83,8 +83,7 @@ function planTasks(models: FreeModelEntry[], rounds: number): Task[] {
 }
 
 export async function main(argv: string[], env: Env, io: ScriptIo = processIo, deps: ProbeDeps = {}): Promise<number> {
-  let opts;
-  try {
+  const opts = parseOrExit(io, USAGE, () => {
     const v = parseCli(argv, {
       models: { type: 'string' },
       limit: { type: 'string' },
@@ -97,7 +96,7 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
       'pool-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
-    opts = {
+    return {
       help: v.help === true,
       models: listOption(v.models),
       limit: intOption(v.limit, 'limit'),
@@ -110,14 +109,8 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
       poolFile: v['pool-file'] ?? DEFAULT_POOLS_PATH,
       pacing: pacingFrom(env),
     };
-  } catch (e) {
-    io.err(`${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  });
+  if (typeof opts === 'number') return opts;
   const apiKey = apiKeyFrom(env);
   if (!apiKey) {
     io.err(missingKeyMessage('pool:probe (it calls the models)'));

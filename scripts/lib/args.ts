@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './io.js';
+import { UsageError, type ScriptIo } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -38,4 +38,23 @@ export function listOption(value: unknown): string[] | undefined {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/**
+ * Runs a script's option parsing. A bad option prints the message and the usage and gives exit code
+ * 2; `--help` prints the usage and gives 0; otherwise the parsed options come back.
+ */
+export function parseOrExit<T extends { help?: boolean }>(io: ScriptIo, usage: string, parse: () => T): T | number {
+  let parsed: T;
+  try {
+    parsed = parse();
+  } catch (e) {
+    io.err(`${(e as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.help) {
+    io.out(usage);
+    return 0;
+  }
+  return parsed;
 }
