@@ -23,6 +23,11 @@ export interface PoolPolicy {
   requestDeadlineMs: number;
   /** Most models tried (called) for one request; skips do not count. */
   maxAttempts: number;
+  /**
+   * A model's learned upstream capacity (calls per `rateWindowMs`, learned from its 429) rises by one
+   * after this many windows without a model-level 429, so a low guess recovers (limits/model-capacity.ts).
+   */
+  modelCapacityRaiseWindows: number;
   /** Daily free-model cap assumed until the server or /key says otherwise (undefined = unknown). */
   dailyLimit?: number;
 }
@@ -37,6 +42,7 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   firstChunkTimeoutMs: 30_000,
   requestDeadlineMs: 180_000,
   maxAttempts: 6,
+  modelCapacityRaiseWindows: 5,
   dailyLimit: undefined,
 });
 

@@ -125,6 +125,14 @@ export interface ModelHealth {
   latencyMs?: number;
   /** Exponentially weighted success rate in [0, 1]. */
   successRate?: number;
+  /** Send times (epoch ms) of calls the model accepted within the last rate window (limits/model-capacity.ts). */
+  recentCalls?: number[];
+  /** Learned upstream capacity: calls per rate window before the model answers a model-level 429. */
+  capacityPerWindow?: number;
+  /** When the capacity was last learned or raised; it rises by one every policy.modelCapacityRaiseWindows windows. */
+  capacityLearnedAt?: number;
+  /** The "limited to N requests per minute" a shared-capacity 429 stated: the learned capacity never exceeds it. */
+  capacityStated?: number;
   updatedAt: number;
 }
 

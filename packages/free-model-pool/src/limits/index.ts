@@ -3,3 +3,14 @@ export { DailyQuota, type DailyCheck, type KeyDailyStatus } from './daily-quota.
 export { CooldownLadder } from './cooldown-ladder.js';
 export { HEALTH_EWMA_ALPHA, initialHealth, isAvailable, recordSuccess, recordFailure } from './model-health.js';
 export { nextUtcMidnight, sleep, sleepUnlessAborted, abortReason } from './time.js';
+export {
+  callsInWindow,
+  capacityBlock,
+  currentCapacity,
+  forgetCall,
+  learnFromRateLimit,
+  learnFromSuccess,
+  recordCallSent,
+  statedCapacity,
+  type CapacityPolicy,
+} from './model-capacity.js';

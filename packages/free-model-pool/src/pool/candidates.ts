@@ -1,5 +1,6 @@
+import { capacityBlock, type CapacityPolicy } from '../limits/model-capacity.js';
 import type { Attempt, ModelHealth, PoolModel, RequestNeeds } from '../types.js';
-import { isoSeconds } from './trail-message.js';
+import { CAPACITY_SKIP_PREFIX, formatTime, isoSeconds } from './trail-message.js';
 
 /**
  * Tokens kept free for the answer when checking a prompt against a model's context window. A model
@@ -23,6 +24,11 @@ export interface CandidateInput {
    */
   assumeUnknownVision?: boolean;
   outputMarginTokens?: number;
+  /**
+   * Apply learned upstream capacities (limits/model-capacity.ts): a model that used its capacity in
+   * the current window is skipped without a call, as long as another model can serve. Off when absent.
+   */
+  capacity?: CapacityPolicy;
 }
 
 export interface CandidateSelection {
@@ -30,6 +36,24 @@ export interface CandidateSelection {
   candidates: string[];
   /** Models left out without a call, with the reason, in pool order. */
   skipped: Attempt[];
+  /**
+   * True when every model that could serve had used its learned capacity: they are the candidates
+   * then (soonest to free first), and the run loop must not skip them for capacity again.
+   */
+  capacityFallback?: boolean;
+}
+
+/** The trail line of a model skipped because it used its learned upstream capacity. */
+export function capacitySkip(model: string, block: { capacity: number; until: number }, now: number): Attempt {
+  return {
+    model,
+    outcome: 'skipped',
+    reason: 'model_rate_limit',
+    message: `${CAPACITY_SKIP_PREFIX} (${block.capacity} per window) until ${formatTime(block.until, now)}`,
+    waitedMs: 0,
+    durationMs: 0,
+    cooldownUntil: block.until,
+  };
 }
 
 
@@ -85,6 +109,7 @@ function capabilityRank(model: PoolModel | undefined, needs: RequestNeeds): numb
 export function selectCandidates(input: CandidateInput): CandidateSelection {
   const skipped: Attempt[] = [];
   const ranked: Array<{ id: string; key: [number, number, number] }> = [];
+  const full: Array<{ id: string; block: { capacity: number; until: number }; index: number }> = [];
   const seen = new Set<string>();
   input.ids.forEach((id, index) => {
     if (seen.has(id)) return; // a model listed twice is tried once
@@ -94,8 +119,20 @@ export function selectCandidates(input: CandidateInput): CandidateSelection {
       skipped.push(skip);
       return;
     }
+    const block = input.capacity ? capacityBlock(input.health(id), input.now, input.capacity) : undefined;
+    if (block) {
+      full.push({ id, block, index });
+      return;
+    }
     ranked.push({ id, key: [healthRank(input.health(id)), capabilityRank(input.models[id], input.needs), index] });
   });
   ranked.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
+  if (ranked.length === 0 && full.length > 0) {
+    // A learned capacity is a guess: it never leaves a request without a model to try.
+    full.sort((a, b) => a.block.until - b.block.until || a.index - b.index);
+    return { candidates: full.map((f) => f.id), skipped, capacityFallback: true };
+  }
+  // Listed after the other skips, in pool order.
+  for (const f of full) skipped.push(capacitySkip(f.id, f.block, input.now));
   return { candidates: ranked.map((r) => r.id), skipped };
 }

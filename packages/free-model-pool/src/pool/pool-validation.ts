@@ -50,6 +50,7 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
     'firstChunkTimeoutMs',
     'requestDeadlineMs',
     'maxAttempts',
+    'modelCapacityRaiseWindows',
   ];
   for (const key of positive) {
     const v = policy[key];

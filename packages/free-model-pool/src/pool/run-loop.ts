@@ -1,9 +1,18 @@
 import { FreeModelPoolError, PoolAbortedError, RequestStoppedError } from '../errors.js';
 import { classifyFailure, cooldownApplies, POLICY, reasonDescription, redactSecrets } from '../failures/index.js';
-import { recordFailure, recordSuccess } from '../limits/index.js';
+import {
+  capacityBlock,
+  forgetCall,
+  initialHealth,
+  learnFromRateLimit,
+  learnFromSuccess,
+  recordCallSent,
+  recordFailure,
+  recordSuccess,
+} from '../limits/index.js';
 import type { Attempt, ClassifiedFailure, PoolOutcome, RequestNeeds, Tier, TokenUsage } from '../types.js';
 import { ClassifiedAttemptError } from './attempt-error.js';
-import { selectCandidates } from './candidates.js';
+import { capacitySkip, selectCandidates } from './candidates.js';
 import type { PoolEvent } from './requests.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { releaseReservation, settleReservation } from './pacer-settle.js';
@@ -95,6 +104,7 @@ export async function runPooled<T>(
     now: started,
     needs,
     assumeUnknownVision: tier === 'vision',
+    capacity: rt.policy,
   });
   for (const s of selection.skipped) push(s);
 
@@ -140,6 +150,14 @@ export async function runPooled<T>(
         durationMs: 0,
         ...(health.removed ? {} : { cooldownUntil: health.cooldownUntil }),
       });
+      index++;
+      continue;
+    }
+    // Another request may have used the model's learned upstream capacity meanwhile. Skipped only
+    // while a later candidate remains: a learned capacity is a guess and never leaves a request empty.
+    const full = selection.capacityFallback ? undefined : capacityBlock(health, rt.now(), rt.policy);
+    if (full && index < selection.candidates.length - 1) {
+      push(capacitySkip(modelId, full, rt.now()));
       index++;
       continue;
     }
@@ -199,6 +217,8 @@ export async function runPooled<T>(
     const cutByDeadline = timeoutMs < fullTimeoutMs;
     const sentAt = rt.now();
     calls++;
+    // Counted before the answer, so concurrent requests see the model's window filling up.
+    rt.store.setModelHealth(modelId, recordCallSent(rt.store.getModelHealth(modelId) ?? initialHealth(sentAt), sentAt, rt.policy));
     const { result, error, timedOut } = await timedAttempt(attemptFn, modelId, userSignal, timeoutMs);
     const endedAt = rt.now();
     const durationMs = endedAt - sentAt;
@@ -206,7 +226,8 @@ export async function runPooled<T>(
     if (reservedAt !== undefined) settleReservation(rt.store, reservedAt, endedAt);
 
     if (result) {
-      rt.store.setModelHealth(modelId, recordSuccess(rt.store.getModelHealth(modelId), durationMs, endedAt));
+      const healthy = recordSuccess(rt.store.getModelHealth(modelId), durationMs, endedAt);
+      rt.store.setModelHealth(modelId, learnFromSuccess(healthy, endedAt, rt.policy));
       const servedBy = result.servedBy || modelId;
       push({
         model: modelId,
@@ -243,6 +264,11 @@ export async function runPooled<T>(
       durationMs,
     };
 
+    if (failure.reason === 'account_minute_limit' || failure.reason === 'account_daily_limit') {
+      // Refused by the account before it reached the model: it used none of the model's capacity.
+      const h = rt.store.getModelHealth(modelId);
+      if (h) rt.store.setModelHealth(modelId, forgetCall(h, sentAt));
+    }
     if (failure.reason === 'account_minute_limit') {
       // Account-wide: every free model shares the window. Wait (next acquire) and retry this model.
       rt.pacer.observe429(failure, endedAt);
@@ -280,7 +306,9 @@ export async function runPooled<T>(
       continue;
     }
     // Rotate: the model's health absorbs the failure (removal, cooldown, or a note), then the next one.
-    const updated = recordFailure(rt.store.getModelHealth(modelId), failure, endedAt, rt.ladder);
+    let updated = recordFailure(rt.store.getModelHealth(modelId), failure, endedAt, rt.ladder);
+    // The model's own rate limit teaches its upstream capacity, so later windows skip it without a call.
+    if (failure.reason === 'model_rate_limit') updated = learnFromRateLimit(updated, sentAt, endedAt, failure.message, rt.policy);
     rt.store.setModelHealth(modelId, updated);
     if (cooldownApplies(failure.reason) && updated.cooldownUntil > endedAt) line.cooldownUntil = updated.cooldownUntil;
     push(line);

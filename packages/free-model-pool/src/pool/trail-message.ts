@@ -19,12 +19,18 @@ export function isoSeconds(t: number): string {
   return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Starts the message of a skip for learned upstream capacity (see candidates.ts `capacitySkip`). */
+export const CAPACITY_SKIP_PREFIX = 'used its learned upstream capacity';
+
 /** One clause per trail line: `meta-llama/llama-3.2-3b-instruct:free was rate limited upstream (429)`. */
 export function describeAttempt(a: Attempt, now: number): string {
   if (a.outcome === 'success') return `${a.model} answered`;
   if (a.outcome === 'skipped') {
     switch (a.reason) {
       case 'model_rate_limit':
+        if (a.message?.startsWith(CAPACITY_SKIP_PREFIX) && a.cooldownUntil !== undefined) {
+          return `${a.model} was not called (it ${CAPACITY_SKIP_PREFIX} until ${formatTime(a.cooldownUntil, now)})`;
+        }
         return a.cooldownUntil !== undefined
           ? `${a.model} is cooling down until ${formatTime(a.cooldownUntil, now)}`
           : `${a.model} is cooling down`;

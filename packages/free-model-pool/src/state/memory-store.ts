@@ -12,15 +12,15 @@ export class MemoryStore implements PoolStore {
 
   getModelHealth(modelId: string): ModelHealth | undefined {
     const h = this.health.get(modelId);
-    return h ? { ...h } : undefined;
+    return h ? copyHealth(h) : undefined;
   }
 
   setModelHealth(modelId: string, health: ModelHealth): void {
-    this.health.set(modelId, { ...health });
+    this.health.set(modelId, copyHealth(health));
   }
 
   listModelHealth(): Array<[string, ModelHealth]> {
-    return [...this.health.entries()].map(([id, h]) => [id, { ...h }]);
+    return [...this.health.entries()].map(([id, h]) => [id, copyHealth(h)]);
   }
 
   getAccountWindow(): AccountWindowState | undefined {
@@ -42,4 +42,8 @@ export class MemoryStore implements PoolStore {
   clearRemoved(): void {
     for (const [id, h] of this.health) if (h.removed) this.health.delete(id);
   }
+}
+
+function copyHealth(h: ModelHealth): ModelHealth {
+  return h.recentCalls ? { ...h, recentCalls: [...h.recentCalls] } : { ...h };
 }

@@ -17,6 +17,10 @@ const healthSchema = z.object({
   lastReason: z.string().optional(),
   latencyMs: z.number().optional(),
   successRate: z.number().optional(),
+  recentCalls: z.array(z.number()).optional(),
+  capacityPerWindow: z.number().optional(),
+  capacityLearnedAt: z.number().optional(),
+  capacityStated: z.number().optional(),
   updatedAt: z.number(),
 });
 
