@@ -14,6 +14,8 @@ export interface ModelStatus {
   lastReason?: FailureReason;
   latencyMs?: number;
   successRate?: number;
+  /** Upstream calls per window this model took before its last 429 (see docs: learned upstream capacity). */
+  learnedCapacityPerWindow?: number;
 }
 
 /** What the pool knows right now: every tier's models, the account window, the daily counter. No secrets. */
@@ -58,6 +60,7 @@ export function poolStatus(
       ...(h?.lastReason ? { lastReason: h.lastReason } : {}),
       ...(h?.latencyMs !== undefined ? { latencyMs: Math.round(h.latencyMs) } : {}),
       ...(h?.successRate !== undefined ? { successRate: Math.round(h.successRate * 100) / 100 } : {}),
+      ...(h?.capacityPerWindow !== undefined ? { learnedCapacityPerWindow: h.capacityPerWindow } : {}),
     };
   };
   const tiers = Object.fromEntries(TIERS.map((t) => [t, (pool.tiers[t] ?? []).map(model)])) as Record<Tier, ModelStatus[]>;
