@@ -8,6 +8,3 @@ export const AVAILABLE_MODELS_PATH = `${REPO_ROOT}/available-free-models.json`;
 
 /** The default pool the plugin loads (committed; imported by the engine's catalog module). */
 export const DEFAULT_POOLS_PATH = `${REPO_ROOT}/packages/free-model-pool/src/catalog/default-pools.json`;
-
-/** Real catalog snapshots shared beside the repo (never copied into it). */
-export const SHARED_CATALOG_DIR = `${REPO_ROOT}/../shared/fixtures/openrouter-catalog`;

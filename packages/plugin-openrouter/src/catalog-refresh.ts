@@ -51,11 +51,6 @@ export async function getCatalog(
   return (await pending).json;
 }
 
-/** Forgets cached catalogs (tests). */
-export function clearCatalogCache(): void {
-  cache.clear();
-}
-
 /**
  * Rebuilds the entry's pool from the catalog. Returns false (after a warning) when the catalog could
  * not be read or parsed; the pool then keeps running on what it had.

@@ -8,5 +8,5 @@ export {
   type HeaderSource,
   type RateLimitHeaders,
 } from './headers.js';
-export { POLICY, policyFor, reasonDescription, cooldownApplies, isModelFault, isAccountWide } from './policy.js';
+export { POLICY, policyFor, reasonDescription, cooldownApplies } from './policy.js';
 export { redactSecrets, REDACTED } from './redact.js';

@@ -85,13 +85,3 @@ export function cooldownApplies(reason: FailureReason): boolean {
       return false;
   }
 }
-
-/** Whether the reason says something about the model (as opposed to the account, request or caller). */
-export function isModelFault(reason: FailureReason): boolean {
-  return cooldownApplies(reason) || reason === 'model_gone';
-}
-
-/** Reasons that apply to the whole account (every free model): no model should be blamed for them. */
-export function isAccountWide(reason: FailureReason): boolean {
-  return reason === 'account_minute_limit' || reason === 'account_daily_limit' || reason === 'auth' || reason === 'billing';
-}
