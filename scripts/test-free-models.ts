@@ -32,9 +32,6 @@ export const PROBE_DEFAULTS = Object.freeze({
   rounds: 1,
   concurrency: 2,
   outDir: 'reports',
-  /** Extra spacing added to the pacing window, as a fraction of it: absorbs clock and network skew
-   * between our send time and the server's window boundaries (the server counts on arrival). */
-  pacingMarginFraction: 0.1,
   /** A call that hit the account's per-minute 429 did not test the model: it is queued again once. */
   minuteLimitRetries: 1,
 });
@@ -152,11 +149,7 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
   }
 
   const client = createOpenRouterClient({ apiKey, baseURL });
-  const margin = Math.ceil(opts.pacing.rateWindowMs * PROBE_DEFAULTS.pacingMarginFraction);
-  const pacer = new AccountPacer(new MemoryStore(), {
-    freeRequestsPerWindow: opts.pacing.freeRequestsPerWindow,
-    rateWindowMs: opts.pacing.rateWindowMs + margin,
-  });
+  const pacer = new AccountPacer(new MemoryStore(), opts.pacing);
   const controller = new AbortController();
   const onAbort = () => controller.abort(new DOMException('Interrupted', 'AbortError'));
   deps.signal?.addEventListener('abort', onAbort, { once: true });
@@ -177,8 +170,9 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
       if (controller.signal.aborted || stoppedEarly) return;
       const task = tasks.shift();
       if (!task) return;
+      let reservedAt: number;
       try {
-        await pacer.acquire({ now: Date.now, sleep, signal: controller.signal, maxWaitMs: Number.POSITIVE_INFINITY });
+        ({ reservedAt } = await pacer.acquire({ now: Date.now, sleep, signal: controller.signal, maxWaitMs: Number.POSITIVE_INFINITY }));
       } catch {
         return; // aborted while waiting for capacity
       }
@@ -191,6 +185,8 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
         timeoutMs: opts.timeoutMs,
         secrets,
       });
+      // The server counts a call when it arrives, as the engine's run loop does: see AccountPacer.settle.
+      pacer.settle(reservedAt, Date.now());
       if (!outcome.ok && outcome.failure!.reason === 'aborted' && controller.signal.aborted) return; // cut off by Ctrl-C: not a measurement
       records.push({ ...outcome, model: task.model.id, kind: task.kind, round: task.round });
       const reason = outcome.failure?.reason;

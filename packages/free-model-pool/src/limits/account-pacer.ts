@@ -95,13 +95,13 @@ export class AccountPacer {
    * `maxWaitMs` after the call began, throws a FreeModelPoolError (reason account_minute_limit,
    * retryAt = when the slot opens) without sleeping. An abort rejects at once with the signal's reason.
    */
-  async acquire(opts: AcquireOptions): Promise<{ waitedMs: number }> {
+  async acquire(opts: AcquireOptions): Promise<{ waitedMs: number; reservedAt: number }> {
     const start = opts.now();
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
       const now = opts.now();
       const r = this.reserve(now);
-      if (r.ok) return { waitedMs: Math.max(0, now - start) };
+      if (r.ok) return { waitedMs: Math.max(0, now - start), reservedAt: now };
       if (r.waitUntil - start > opts.maxWaitMs) {
         const s = this.state(now);
         throw new FreeModelPoolError(
@@ -112,5 +112,35 @@ export class AccountPacer {
       }
       await sleepUnlessAborted(opts.sleep, Math.max(1, r.waitUntil - now), opts.signal);
     }
+  }
+
+  /**
+   * Moves a reservation from the moment it was taken to the moment the call's answer arrived.
+   *
+   * Why: OpenRouter counts a call in the window in which it *arrives*, and its windows are aligned
+   * (they reset on the minute). The slot is recorded before the request leaves, so a slow first call
+   * can land in the same server window as a later call this sliding window already allowed, and the
+   * server answers 429. The answer time is an upper bound on the arrival time, so keeping that
+   * instead makes "at most N in any window" hold for the server's windows too.
+   */
+  settle(reservedAt: number, answeredAt: number): void {
+    if (!(answeredAt > reservedAt)) return;
+    const window = this.store.getAccountWindow();
+    const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
+    if (!window || i < 0) return; // pruned or replaced meanwhile: nothing to move
+    const sentAt = [...window.sentAt];
+    sentAt[i] = answeredAt;
+    this.store.setAccountWindow({ ...window, sentAt: sentAt.sort((a, b) => a - b) });
+  }
+
+  /**
+   * Gives a reserved slot back when no call was sent with it after all (the request deadline passed
+   * during the wait, or the daily cap was reached meanwhile), so it does not block other requests.
+   */
+  release(reservedAt: number): void {
+    const window = this.store.getAccountWindow();
+    const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
+    if (!window || i < 0) return;
+    this.store.setAccountWindow({ ...window, sentAt: window.sentAt.filter((_, j) => j !== i) });
   }
 }

@@ -15,7 +15,6 @@ import { ClassifiedAttemptError } from './attempt-error.js';
 import { capacitySkip, selectCandidates } from './candidates.js';
 import type { PoolEvent } from './requests.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
-import { releaseReservation, settleReservation } from './pacer-settle.js';
 import { noAnswerError, type DailyBlock, type MinuteBlock } from './no-answer.js';
 import { formatDuration, formatTime, isoSeconds } from './trail-message.js';
 
@@ -174,10 +173,9 @@ export async function runPooled<T>(
       const waitStart = rt.now();
       try {
         const maxWaitMs = Math.max(0, Math.min(rt.policy.maxWaitMs, deadline - waitStart));
-        // The pacer records the slot at its last clock reading; remember it to settle the slot later.
-        const clock = () => (reservedAt = rt.now());
-        const acquired = await rt.pacer.acquire({ now: clock, sleep: rt.sleep, signal: userSignal, maxWaitMs });
+        const acquired = await rt.pacer.acquire({ now: rt.now, sleep: rt.sleep, signal: userSignal, maxWaitMs });
         waitedMs = acquired.waitedMs;
+        reservedAt = acquired.reservedAt;
       } catch (e) {
         if (userSignal?.aborted) abort(e);
         if (!(FreeModelPoolError.isInstance(e) && e.reason === 'account_minute_limit')) throw e;
@@ -190,20 +188,20 @@ export async function runPooled<T>(
         emit({ type: 'wait', tier, waitMs: waitedMs, reason: 'account_minute_limit' });
       }
       if (userSignal?.aborted) {
-        releaseReservation(rt.store, reservedAt!);
+        rt.pacer.release(reservedAt!);
         abort(userSignal.reason);
       }
       // A wait may end at (or, with a late timer, just past) the deadline: a call then could only
       // time out, and would still count against the day.
       if (rt.now() >= deadline) {
-        releaseReservation(rt.store, reservedAt!);
+        rt.pacer.release(reservedAt!);
         stopNote = ` (the request deadline of ${formatDuration(deadline - started)} passed)`;
         break;
       }
       // The day is counted before the call, in the same step as the check (see DailyQuota.reserve).
       const day = rt.quota.reserve(rt.now());
       if (!day.ok) {
-        releaseReservation(rt.store, reservedAt!);
+        rt.pacer.release(reservedAt!);
         dailyBlock = { resetAt: day.resetAt, limit: rt.quota.state(rt.now()).limit };
         continue; // skipped (without a call) at the top of the loop
       }
@@ -223,7 +221,7 @@ export async function runPooled<T>(
     const endedAt = rt.now();
     const durationMs = endedAt - sentAt;
     // OpenRouter counts every free call against the day, failed ones included: counted above.
-    if (reservedAt !== undefined) settleReservation(rt.store, reservedAt, endedAt);
+    if (reservedAt !== undefined) rt.pacer.settle(reservedAt, endedAt);
 
     if (result) {
       const healthy = recordSuccess(rt.store.getModelHealth(modelId), durationMs, endedAt);

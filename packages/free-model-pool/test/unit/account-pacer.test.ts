@@ -23,6 +23,22 @@ function fakeClock(start = 1_000_000) {
 }
 
 describe('AccountPacer', () => {
+  it('settle() moves a slot to when the answer arrived, so it blocks the window that long', async () => {
+    const pacer = new AccountPacer(new MemoryStore(), { freeRequestsPerWindow: 1, rateWindowMs: 1_000 });
+    const { reservedAt } = await pacer.acquire({ now: () => 0, sleep: async () => {}, maxWaitMs: 0 });
+    pacer.settle(reservedAt, 400); // a slow call: the server counted it at 400
+    expect(pacer.reserve(1_000)).toEqual({ ok: false, waitUntil: 1_400 });
+    expect(pacer.reserve(1_400).ok).toBe(true);
+  });
+
+  it('release() gives back a slot no call was sent with', async () => {
+    const pacer = new AccountPacer(new MemoryStore(), { freeRequestsPerWindow: 1, rateWindowMs: 1_000 });
+    const { reservedAt } = await pacer.acquire({ now: () => 0, sleep: async () => {}, maxWaitMs: 0 });
+    expect(pacer.reserve(10).ok).toBe(false);
+    pacer.release(reservedAt);
+    expect(pacer.reserve(10).ok).toBe(true);
+  });
+
   it('never grants more than 20 in a window, even to 50 concurrent callers', async () => {
     const store = new MemoryStore();
     const pacer = new AccountPacer(store, policy);
