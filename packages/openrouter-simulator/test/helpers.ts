@@ -35,6 +35,16 @@ export function parseSse(text: string): { comments: string[]; data: string[]; ev
   return { comments, data, events };
 }
 
+/** A chat call the client gives up on after `ms`: rejects when the simulator hangs, as it should. */
+export function chatGivingUpAfter(baseURL: string, model: string, ms: number): Promise<Response> {
+  return fetch(`${baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: authHeaders(KEY),
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    signal: AbortSignal.timeout(ms),
+  });
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sleeps until just after the next multiple of `windowMs`, so a test starts at a window's beginning. */

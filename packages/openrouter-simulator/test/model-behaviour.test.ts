@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import { KEY, LARGE, SMALL, VISION, authHeaders, chat } from './helpers.js';
+import { LARGE, SMALL, VISION, authHeaders, chat, chatGivingUpAfter } from './helpers.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -86,13 +86,7 @@ describe('failNext queue', () => {
   it("'timeout' hangs until the client gives up", async () => {
     sim = await startSimulator();
     sim.failNext(SMALL, 'timeout');
-    const aborted = fetch(`${sim.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: authHeaders(KEY),
-      body: JSON.stringify({ model: SMALL, messages: [{ role: 'user', content: 'hi' }] }),
-      signal: AbortSignal.timeout(200),
-    });
-    await expect(aborted).rejects.toThrow();
+    await expect(chatGivingUpAfter(sim.baseURL, SMALL, 200)).rejects.toThrow();
     expect(sim.stats().calls[0]).toMatchObject({ status: 'timeout', kind: 'timeout' });
     expect((await chat(sim.baseURL, { model: SMALL })).status).toBe(200);
   });

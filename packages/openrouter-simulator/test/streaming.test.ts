@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import { KEY, SMALL, authHeaders, chat, parseSse } from './helpers.js';
+import { KEY, SMALL, authHeaders, chat, parseSse, chatGivingUpAfter } from './helpers.js';
 
 let sim: Simulator | undefined;
 
@@ -184,13 +184,7 @@ describe('SSE streaming', () => {
   it("'stall_after_first_chunk' on a non-stream call hangs like 'timeout'", async () => {
     sim = await startSimulator();
     sim.failNext(SMALL, 'stall_after_first_chunk');
-    const aborted = fetch(`${sim.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: authHeaders(KEY),
-      body: JSON.stringify({ model: SMALL, messages: [{ role: 'user', content: 'hi' }] }),
-      signal: AbortSignal.timeout(200),
-    });
-    await expect(aborted).rejects.toThrow();
+    await expect(chatGivingUpAfter(sim.baseURL, SMALL, 200)).rejects.toThrow();
     expect(sim.stats().calls[0]).toMatchObject({ status: 'timeout', kind: 'stall_after_first_chunk', stream: false });
   });
 });
