@@ -1,6 +1,13 @@
 import { generateText, jsonSchema, Output } from 'ai';
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
-import { classifyFailure, classifyResponseBody, passThroughImageUrls, type ClassifiedFailure } from '@freepool/free-model-pool';
+import {
+  ClassifiedAttemptError,
+  classifyFailure,
+  KEEP_RESPONSE_BODY,
+  passThroughImageUrls,
+  throwIfErrorFinish,
+  type ClassifiedFailure,
+} from '@freepool/free-model-pool';
 import { solidPngDataUrl } from './png.js';
 
 /** The three probe kinds: every model gets `text`; `json` if it claims JSON output; `image` if it takes images. */
@@ -43,17 +50,19 @@ interface CallInput {
   secrets: string[];
 }
 
-class ProbeFailure extends Error {
-  constructor(readonly failure: ClassifiedFailure) {
-    super(failure.message);
-  }
-}
-
 /** One probe call, timed and classified. Never throws: failures come back as `failure`. */
 export async function probeCall(input: CallInput): Promise<ProbeOutcome> {
   const { client, model, kind, runSignal, timeoutMs } = input;
   const signal = AbortSignal.any([runSignal, AbortSignal.timeout(timeoutMs)]);
-  const common = { model: client.chat(model), maxRetries: 0, abortSignal: signal, maxOutputTokens: PROBE_MAX_OUTPUT_TOKENS, temperature: 0 };
+  // The body is kept so a finish error is classified from the provider's error next to the content.
+  const common = {
+    model: client.chat(model),
+    maxRetries: 0,
+    abortSignal: signal,
+    maxOutputTokens: PROBE_MAX_OUTPUT_TOKENS,
+    temperature: 0,
+    include: KEEP_RESPONSE_BODY,
+  };
   const started = performance.now();
   try {
     let text: string;
@@ -65,9 +74,9 @@ export async function probeCall(input: CallInput): Promise<ProbeOutcome> {
         output: Output.object({ schema: jsonSchema<{ city: string; country: string }>(JSON_SCHEMA) }),
         ...(input.structuredOutputs ? { providerOptions: { openrouter: { provider: { require_parameters: true } } } } : {}),
       });
-      checkFinish(r.finishReason, r.response.body, model);
+      throwIfErrorFinish(r, model);
       const value = r.output;
-      if (typeof value?.city !== 'string') throw new ProbeFailure({ reason: 'invalid_output', status: 200, message: `${model} returned JSON without "city"` });
+      if (typeof value?.city !== 'string') throw new ClassifiedAttemptError({ reason: 'invalid_output', status: 200, message: `${model} returned JSON without "city"` });
       text = JSON.stringify(value);
       outputTokens = r.usage.outputTokens;
     } else {
@@ -87,22 +96,15 @@ export async function probeCall(input: CallInput): Promise<ProbeOutcome> {
               experimental_download: passThroughImageUrls,
             })
           : await generateText({ ...common, prompt: TEXT_PROMPT });
-      checkFinish(r.finishReason, r.response.body, model);
+      throwIfErrorFinish(r, model);
       text = r.text;
       outputTokens = r.usage.outputTokens;
-      if (text.trim() === '') throw new ProbeFailure({ reason: 'invalid_output', status: 200, message: `${model} returned empty text (finish reason ${r.finishReason})` });
+      if (text.trim() === '') throw new ClassifiedAttemptError({ reason: 'invalid_output', status: 200, message: `${model} returned empty text (finish reason ${r.finishReason})` });
     }
     return { ok: true, latencyMs: performance.now() - started, outputTokens, sample: text.replace(/\s+/g, ' ').slice(0, 80) };
   } catch (e) {
     const latencyMs = performance.now() - started;
-    const failure = e instanceof ProbeFailure ? e.failure : classifyFailure(e, { callerSignal: runSignal, expectJson: kind === 'json', secrets: input.secrets });
+    const failure = ClassifiedAttemptError.isInstance(e) ? e.failure : classifyFailure(e, { callerSignal: runSignal, expectJson: kind === 'json', secrets: input.secrets });
     return { ok: false, latencyMs, failure };
   }
-}
-
-/** A 200 whose choice ended with finish_reason "error" is a failed call, not an answer. */
-function checkFinish(finishReason: string | undefined, body: unknown, model: string): void {
-  if (finishReason !== 'error') return;
-  const fromBody = body !== undefined ? classifyResponseBody(200, body) : undefined;
-  throw new ProbeFailure(fromBody ?? { reason: 'server_error', status: 200, message: `${model} ended with finish_reason "error"` });
 }

@@ -91,6 +91,38 @@ describe('pool:probe against the simulator', () => {
     expect(after.tiers.large[0]).toBe('openai/gpt-oss-120b:free');
   });
 
+  it('a model that answers with finish_reason "error" counts as failed, and --update-pool does not rank it first', async () => {
+    const [broken, healthy] = ['google/gemma-3-27b-it:free', 'google/gemma-3-4b-it:free'];
+    sim = await startSimulator({
+      apiKey: FAKE_KEY,
+      scenario: { seed: 3, account: TINY_LIMIT, models: { [broken]: { finishReasonErrorRate: 1 } } },
+    });
+    const out = join(tmp.dir, 'finish-error');
+    const poolFile = join(tmp.dir, 'pool-finish-error.json');
+    copyFileSync(DEFAULT_POOLS, poolFile);
+    const before = JSON.parse(readText(poolFile));
+    expect(before.tiers.small.indexOf(broken)).toBeLessThan(before.tiers.small.indexOf(healthy));
+
+    const r = await probe(['--models', `${broken},${healthy}`, '--timeout-ms', '5000', '--out', out, '--update-pool', '--pool-file', poolFile], pacingEnv(sim));
+    expect(r.code, r.stderr).toBe(0);
+
+    // Both take text, JSON and image: three calls each, every one of the broken model's ended in a finish error.
+    const stats = sim.stats();
+    expect(stats.total).toBe(6);
+    expect(stats.calls.filter((c) => c.model === broken).map((c) => c.kind)).toEqual(['finish_reason_error', 'finish_reason_error', 'finish_reason_error']);
+
+    const report = JSON.parse(readText(join(out, 'probe-report.json')));
+    const byId = Object.fromEntries(report.models.map((m: { id: string }) => [m.id, m]));
+    expect(byId[broken]).toMatchObject({ calls: 3, successes: 0, successRate: 0, failuresByReason: { server_error: 3 } });
+    expect(byId[healthy]).toMatchObject({ calls: 3, successes: 3, successRate: 1, failuresByReason: {} });
+
+    const after = JSON.parse(readText(poolFile));
+    expect(after.tiers.small[0]).toBe(healthy);
+    expect(after.tiers.small.at(-1)).toBe(broken);
+    expect(after.tiers.vision[0]).toBe(healthy);
+    expect(after.tiers.vision.at(-1)).toBe(broken);
+  });
+
   it('without a key: a clear message, exit 1, no call', async () => {
     sim = await startSimulator({ apiKey: FAKE_KEY });
     const r = await probe(['--out', join(tmp.dir, 'nokey')], { OPENROUTER_BASE_URL: sim.baseURL });

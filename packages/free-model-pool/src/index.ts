@@ -34,6 +34,7 @@ export { exhaustedMessage, describeAttempt } from './pool/trail-message.js';
 export { estimateTokens, CHARS_PER_TOKEN } from './pool/request-needs.js';
 export { isModelId, MODEL_ID_PATTERN, resolvePolicy, validatePoolDefinition } from './pool/pool-validation.js';
 export { ClassifiedAttemptError } from './pool/attempt-error.js';
+export { throwIfErrorFinish, KEEP_RESPONSE_BODY } from './pool/calls/common.js';
 export { stripCodeFences, parseLenientJson } from './pool/calls/object-output.js';
 export { createOpenRouterClient, attributionHeaders, normalizeBaseURL } from './openrouter/client.js';
 export { parseImageUrl, passThroughImageUrls, DEFAULT_IMAGE_MEDIA_TYPE, type ImageInput } from './openrouter/image-input.js';
