@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import { main } from '../query-free-models.js';
+import { main } from '../pool-discover.js';
 import { memoryIo } from '../lib/io.js';
 import { NEWEST_SNAPSHOT, runScript, SHARED_DIR, SNAPSHOTS, snapshotsPresent, tempDir } from './helpers.js';
 
@@ -135,7 +135,7 @@ describe.skipIf(!snapshotsPresent)('pool:discover as a child process', () => {
   afterAll(() => tmp.cleanup());
 
   it('runs with bun and exits 0', async () => {
-    const r = await runScript('query-free-models.ts', ['--catalog', NEWEST_SNAPSHOT, '--out', tmp.dir, '--now', NOW], {});
+    const r = await runScript('pool-discover.ts', ['--catalog', NEWEST_SNAPSHOT, '--out', tmp.dir, '--now', NOW], {});
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Wrote .*available-free-models\.json and .*default-pools\.json/);
     expect(JSON.parse(read(tmp.dir, 'default-pools.json')).tiers.large).toContain('nousresearch/hermes-3-llama-3.1-405b:free');

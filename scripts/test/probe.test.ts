@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Scenario, type Simulator } from '@freepool/openrouter-simulator';
-import { main } from '../test-free-models.js';
+import { main } from '../pool-probe.js';
 import { memoryIo } from '../lib/io.js';
 import { FAKE_KEY, REPO_ROOT, runScript, tempDir } from './helpers.js';
 
@@ -169,7 +169,7 @@ describe('pool:probe against the simulator', () => {
     sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { latencyMs: 60, account: TINY_LIMIT } });
     const out = join(tmp.dir, 'sigint');
     let sent = false;
-    const r = await runScript('test-free-models.ts', ['--models', MODELS.join(','), '--rounds', '3', '--out', out], pacingEnv(sim), (stderr, child) => {
+    const r = await runScript('pool-probe.ts', ['--models', MODELS.join(','), '--rounds', '3', '--out', out], pacingEnv(sim), (stderr, child) => {
       if (!sent && /\[3\/\d+\]/.test(stderr)) {
         sent = true;
         child.kill('SIGINT');
