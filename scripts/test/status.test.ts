@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import { main } from '../account-status.js';
+import { main } from '../pool-status.js';
 import { memoryIo } from '../lib/io.js';
 import { FAKE_KEY, runScript } from './helpers.js';
 
@@ -66,11 +66,11 @@ describe('pool:status', () => {
 
   it('runs as a child process', async () => {
     sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { account: { daily: 50, dailyUsed: 49 } } });
-    const r = await runScript('account-status.ts', [], { OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: sim.baseURL });
+    const r = await runScript('pool-status.ts', [], { OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: sim.baseURL });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/remaining today\s*│\s*1\b/);
     expect(r.stdout + r.stderr).not.toContain(FAKE_KEY);
-    const none = await runScript('account-status.ts', [], { OPENROUTER_BASE_URL: sim.baseURL });
+    const none = await runScript('pool-status.ts', [], { OPENROUTER_BASE_URL: sim.baseURL });
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/OPENROUTER_API_KEY is not set/);
   });
