@@ -131,7 +131,7 @@ export class FreeModelPool {
   /** A read-only snapshot for status displays: every tier's models, the account window, the daily counter. */
   status(): PoolStatus {
     const rt = this.runtime;
-    return poolStatus(this.pool, this.store, rt.pacer, rt.quota, this.policy.rateWindowMs, rt.now());
+    return poolStatus(this.pool, this.store, rt.pacer, rt.quota, this.policy, rt.now());
   }
 
   /** Synchronous validation errors become rejections, so callers handle one path. */

@@ -1,5 +1,5 @@
-import { isAvailable } from '../limits/index.js';
-import type { AccountPacer, DailyQuota } from '../limits/index.js';
+import { capacityBlock, isAvailable } from '../limits/index.js';
+import type { AccountPacer, CapacityPolicy, DailyQuota } from '../limits/index.js';
 import type { PoolDefinition } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
 import { TIERS, type FailureReason, type Tier } from '../types.js';
@@ -16,6 +16,8 @@ export interface ModelStatus {
   successRate?: number;
   /** Upstream calls per window this model took before its last 429 (see docs: learned upstream capacity). */
   learnedCapacityPerWindow?: number;
+  /** Set while the model has used its learned capacity in the current window: skipped (unless last) until then. */
+  atCapacityUntil?: number;
 }
 
 /** What the pool knows right now: every tier's models, the account window, the daily counter. No secrets. */
@@ -46,12 +48,13 @@ export function poolStatus(
   store: PoolStore,
   pacer: AccountPacer,
   quota: DailyQuota,
-  windowMs: number,
+  policy: CapacityPolicy,
   now: number,
 ): PoolStatus {
   const model = (id: string): ModelStatus => {
     const h = store.getModelHealth(id);
     const state = h?.removed ? 'removed' : isAvailable(h, now) ? 'ready' : 'cooling';
+    const full = state === 'ready' ? capacityBlock(h, now, policy) : undefined;
     return {
       model: id,
       state,
@@ -61,6 +64,7 @@ export function poolStatus(
       ...(h?.latencyMs !== undefined ? { latencyMs: Math.round(h.latencyMs) } : {}),
       ...(h?.successRate !== undefined ? { successRate: Math.round(h.successRate * 100) / 100 } : {}),
       ...(h?.capacityPerWindow !== undefined ? { learnedCapacityPerWindow: h.capacityPerWindow } : {}),
+      ...(full ? { atCapacityUntil: full.until } : {}),
     };
   };
   const tiers = Object.fromEntries(TIERS.map((t) => [t, (pool.tiers[t] ?? []).map(model)])) as Record<Tier, ModelStatus[]>;
@@ -69,7 +73,7 @@ export function poolStatus(
   return {
     at: now,
     tiers,
-    account: { limit: window.limit, windowMs, sentInWindow: window.sentAt.length, nextSlotAt: pacer.reopensAt(now) },
+    account: { limit: window.limit, windowMs: policy.rateWindowMs, sentInWindow: window.sentAt.length, nextSlotAt: pacer.reopensAt(now) },
     daily: {
       ...(daily.limit !== undefined ? { limit: daily.limit } : {}),
       ...(daily.remaining !== undefined ? { remaining: daily.remaining } : {}),

@@ -23,6 +23,20 @@ describe('pool.status(): what a status display shows', () => {
     expect(status.account).toMatchObject({ limit: 20, sentInWindow: 2, nextSlotAt: status.at });
   });
 
+  it('shows a ready model that has used its learned upstream capacity, and until when', async () => {
+    // S0 takes one call per minute upstream; no cooldown, so only the learned capacity keeps it off.
+    const limit = { upstreamLimit: { requests: 1, windowMs: 60_000, style: 'upstream' as const } };
+    h = await startHarness({ models: { [SMALL[0]]: limit } }, { policy: { rateWindowMs: 60_000, cooldownLadderMs: [0], cooldownJitter: 0 } });
+    await h.pool.generateText({ tier: 'small', prompt: 'one' }); // S0 serves its one call
+    await h.pool.generateText({ tier: 'small', prompt: 'two' }); // S0 answers 429: capacity 1 learned
+
+    const status = h.pool.status();
+    const [first, second] = status.tiers.small;
+    expect(first).toMatchObject({ model: SMALL[0], state: 'ready', learnedCapacityPerWindow: 1 });
+    expect(first!.atCapacityUntil).toBeGreaterThan(status.at);
+    expect(second!.atCapacityUntil).toBeUndefined();
+  });
+
   it('shows a 404 model as removed and a reached daily cap with its reset time', async () => {
     h = await startHarness({ account: { daily: 3 } }); // the simulator counts the 404 call too
     h.sim.failNext(SMALL[0], 'gone');
