@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string, entry = 'index') => fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url));
 
 // Tests run against the TypeScript sources, so `bun run test` needs no build step first.
 export default defineConfig({
   resolve: {
+    // A subpath entry comes before its package: a string alias also matches `<package>/<subpath>`.
     alias: {
+      '@freepool/free-model-pool/internal': src('free-model-pool', 'internal'),
       '@freepool/free-model-pool': src('free-model-pool'),
       '@freepool/openrouter-simulator': src('openrouter-simulator'),
       '@freepool/plugin-openrouter': src('plugin-openrouter'),

@@ -5,16 +5,8 @@
  * the default pool file by what was measured. Ctrl-C writes a partial report and exits 130.
  */
 import { relative } from 'node:path';
-import {
-  AccountPacer,
-  buildPools,
-  createOpenRouterClient,
-  fetchKeyStatus,
-  MemoryStore,
-  redactSecrets,
-  sleep,
-  type FreeModelEntry,
-} from '@freepool/free-model-pool';
+import { buildPools, createOpenRouterClient, fetchKeyStatus, MemoryStore, redactSecrets, type FreeModelEntry } from '@freepool/free-model-pool';
+import { AccountPacer, sleep } from '@freepool/free-model-pool/internal';
 import { intOption, listOption, parseCli, parseOrExit } from './lib/args.js';
 import { loadCatalog } from './lib/catalog-source.js';
 import { apiKeyFrom, baseUrlFrom, missingKeyMessage, pacingFrom } from './lib/env.js';

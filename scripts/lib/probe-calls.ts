@@ -1,13 +1,7 @@
 import { generateText, jsonSchema, Output } from 'ai';
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
-import {
-  ClassifiedAttemptError,
-  classifyFailure,
-  KEEP_RESPONSE_BODY,
-  passThroughImageUrls,
-  throwIfErrorFinish,
-  type ClassifiedFailure,
-} from '@freepool/free-model-pool';
+import { classifyFailure, type ClassifiedFailure } from '@freepool/free-model-pool';
+import { ClassifiedAttemptError, KEEP_RESPONSE_BODY, passThroughImageUrls, throwIfErrorFinish } from '@freepool/free-model-pool/internal';
 import { solidPngDataUrl } from './png.js';
 
 /** The three probe kinds: every model gets `text`; `json` if it claims JSON output; `image` if it takes images. */

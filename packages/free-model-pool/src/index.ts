@@ -1,14 +1,12 @@
-// Public API of @freepool/free-model-pool.
+// Public API of @freepool/free-model-pool: what a program using the pool needs. The building blocks
+// the plugin, the scripts and the tests also reach for are in `@freepool/free-model-pool/internal`.
 export * from './types.js';
 export * from './errors.js';
 export * from './settings.js';
-export * from './state/index.js';
-export * from './failures/index.js';
-export * from './limits/index.js';
-export * from './catalog/index.js';
 
+// The pool, its requests and its status snapshot.
 export { FreeModelPool, type FreeModelPoolOptions } from './pool/free-model-pool.js';
-export { poolStatus, type ModelStatus, type PoolStatus } from './pool/pool-status.js';
+export type { ModelStatus, PoolStatus } from './pool/pool-status.js';
 export type {
   BaseRequest,
   TextRequest,
@@ -21,21 +19,40 @@ export type {
   PoolEvent,
   PoolEventListener,
 } from './pool/requests.js';
-export { runPooled, type AttemptFn, type AttemptResult, type RunOptions } from './pool/run-loop.js';
-export { countsAsFreeCall, type PoolRuntime } from './pool/runtime.js';
-export {
-  selectCandidates,
-  CONTEXT_OUTPUT_MARGIN_TOKENS,
-  DEMOTE_SUCCESS_RATE,
-  type CandidateInput,
-  type CandidateSelection,
-} from './pool/candidates.js';
-export { exhaustedMessage, describeAttempt } from './pool/trail-message.js';
-export { estimateTokens, CHARS_PER_TOKEN } from './pool/request-needs.js';
-export { isModelId, MODEL_ID_PATTERN, resolvePolicy, validatePoolDefinition } from './pool/pool-validation.js';
-export { ClassifiedAttemptError } from './pool/attempt-error.js';
-export { throwIfErrorFinish, KEEP_RESPONSE_BODY } from './pool/calls/common.js';
-export { stripCodeFences, parseLenientJson } from './pool/calls/object-output.js';
-export { createOpenRouterClient, attributionHeaders, normalizeBaseURL } from './openrouter/client.js';
-export { parseImageUrl, passThroughImageUrls, DEFAULT_IMAGE_MEDIA_TYPE, type ImageInput } from './openrouter/image-input.js';
+export { isModelId } from './pool/pool-validation.js';
+export { MemoryStore, type PoolStore } from './state/index.js';
+
+// Failures: one reason per error, and keys kept out of messages.
+export { classifyFailure, redactSecrets, REDACTED, type ClassifyContext } from './failures/index.js';
+export { nextUtcMidnight } from './limits/index.js';
+
+// OpenRouter: the provider client the pool uses, and the key's daily quota.
+export { createOpenRouterClient, attributionHeaders } from './openrouter/client.js';
 export { fetchKeyStatus, type KeyStatus } from './openrouter/key-status.js';
+
+// Catalog: parse the model list, decide what is free, classify tiers, build and load pools.
+export {
+  CatalogError,
+  parseCatalog,
+  parseCatalogText,
+  isFreeModel,
+  whyNotFree,
+  classifyModel,
+  buildPools,
+  toDefaultPools,
+  serializePoolFile,
+  fetchCatalog,
+  derivePoolFromCatalog,
+  loadDefaultPools,
+  parseDefaultPoolFile,
+  type ParsedCatalog,
+  type BuildPoolsOptions,
+  type FetchCatalogOptions,
+  type DerivePoolOptions,
+  type DerivedPool,
+  type CatalogModel,
+  type Classification,
+  type FreeModelEntry,
+  type PoolFile,
+  type DefaultPoolFile,
+} from './catalog/index.js';

@@ -44,8 +44,3 @@ export function loadDefaultPools(): PoolDefinition {
   const file = parseDefaultPoolFile(structuredClone(committed));
   return { tiers: file.tiers as Record<Tier, string[]>, models: file.models };
 }
-
-/** Where the committed default pool came from (a catalog URL or snapshot name). */
-export function defaultPoolsSource(): string {
-  return committed.source;
-}

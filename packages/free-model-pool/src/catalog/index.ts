@@ -1,20 +1,11 @@
 // Catalog discovery: parse the OpenRouter model list, decide what is free, classify tiers, build pools.
 export { CatalogError } from './errors.js';
 export { parseCatalog, parseCatalogText, type ParsedCatalog } from './parse.js';
-export { isFreeModel, whyNotFree, expiresAt, FREE_SUFFIX } from './free.js';
+export { isFreeModel, whyNotFree, expiresAt } from './free.js';
 export { classifyModel, hasImageInput, CLASSIFY_RULES, SCORE_WEIGHTS } from './classify.js';
 export { readSize, modelSize, effectiveSizeB, type ModelSize } from './size.js';
-export {
-  buildPools,
-  toDefaultPools,
-  toPoolModel,
-  toFreeModelEntry,
-  compareByScore,
-  serializePoolFile,
-  type BuildPoolsOptions,
-} from './build.js';
+export { buildPools, toDefaultPools, serializePoolFile, type BuildPoolsOptions } from './build.js';
 export { fetchCatalog, type FetchCatalogOptions } from './fetch.js';
 export { derivePoolFromCatalog, type DerivePoolOptions, type DerivedPool } from './derive.js';
-export { loadDefaultPools, defaultPoolsSource, parseDefaultPoolFile } from './default-pools.js';
-export { snippetOf as catalogSnippet } from './snippet.js';
+export { loadDefaultPools, parseDefaultPoolFile } from './default-pools.js';
 export type { CatalogModel, Classification, FreeModelEntry, PoolFile, DefaultPoolFile } from './types.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyModel, CLASSIFY_RULES, effectiveSizeB, modelSize, parseCatalog, readSize } from '@freepool/free-model-pool';
+import { classifyModel, parseCatalog } from '@freepool/free-model-pool';
+import { CLASSIFY_RULES, effectiveSizeB, modelSize, readSize } from '@freepool/free-model-pool/internal';
 import { entry } from './helpers.js';
 
 const one = (e: Record<string, unknown>) => parseCatalog({ data: [e] }).models[0]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FreeModelPool, PoolConfigError } from '../../src/index.js';
+import { FreeModelPool, PoolConfigError } from '@freepool/free-model-pool';
 
 /** Validation happens before any call, so the base URL is never reached. */
 function pool() {

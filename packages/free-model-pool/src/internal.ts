@@ -1,0 +1,19 @@
+// `@freepool/free-model-pool/internal`: the engine's building blocks, for this repository's plugin,
+// scripts and tests. Not part of the public API (`./index.ts`); names here may change at any time.
+export * from './failures/index.js';
+export * from './limits/index.js';
+
+export { runPooled, type AttemptFn } from './pool/run-loop.js';
+export { countsAsFreeCall, type PoolRuntime } from './pool/runtime.js';
+export { selectCandidates } from './pool/candidates.js';
+export { poolStatus } from './pool/pool-status.js';
+export { exhaustedMessage, describeAttempt } from './pool/trail-message.js';
+export { resolvePolicy, validatePoolDefinition } from './pool/pool-validation.js';
+export { ClassifiedAttemptError } from './pool/attempt-error.js';
+export { throwIfErrorFinish, KEEP_RESPONSE_BODY } from './pool/calls/common.js';
+export { stripCodeFences, parseLenientJson } from './pool/calls/object-output.js';
+export { normalizeBaseURL } from './openrouter/client.js';
+export { parseImageUrl, passThroughImageUrls, type ImageInput } from './openrouter/image-input.js';
+
+// Catalog internals: the classifier's rules and size reading.
+export { CLASSIFY_RULES, SCORE_WEIGHTS, hasImageInput, expiresAt, readSize, modelSize, effectiveSizeB, type ModelSize } from './catalog/index.js';
