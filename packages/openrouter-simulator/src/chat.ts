@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countsAgainstFreeQuota, isExpired, acceptsImages, isRoutableFree, type CatalogEntry } from './catalog.js';
-import { decideBehavior, decideKind, providerFor, rejectsImages, type Decision } from './decisions.js';
+import { decideBehavior, decideKind, providerFor, rejectsImages, type Decision, type ReplyFault } from './decisions.js';
 import { BodyTooLarge, bearerToken, readBody, scrub, sendJson, sendWire } from './http-util.js';
 import { ImageError, loadImage, type ImageInfo } from './images.js';
 import { pickLatency, randomToken } from './prng.js';
@@ -49,10 +49,25 @@ function finishErrorObject(provider: string) {
   };
 }
 
+/** Resets the connection once what was written is on the wire (an SSE comment carries the callback). */
+function resetAfterFlush(res: ServerResponse): void {
+  if (res.destroyed) return;
+  res.write(': \n\n', () => res.destroy());
+}
+
 /** Words with their trailing spaces: one content chunk each. */
 function pieces(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
+
+/** Status keys of a faulted reply, [stream, non-stream]; a non-stream error event is a finish error. */
+const FAULT_STATUS: Record<ReplyFault, [string, string | undefined]> = {
+  error_event: ['200-stream-error', undefined],
+  stall: ['200-stall', 'timeout'],
+  malformed: ['200-malformed', '200-malformed'],
+  truncated: ['200-truncated', '200-truncated'],
+  reset: ['200-reset', 'reset'],
+};
 
 function statusKey(d: Decision, stream: boolean): string {
   switch (d.type) {
@@ -63,8 +78,7 @@ function statusKey(d: Decision, stream: boolean): string {
     case 'timeout':
       return 'timeout';
     case 'reply':
-      if (d.stallAfter !== undefined && stream) return '200-stall';
-      if (d.midStreamAfter !== undefined && stream) return '200-stream-error';
+      if (d.fault) return FAULT_STATUS[d.fault.type][stream ? 0 : 1] ?? (d.finishError ? '200-finish-error' : '200');
       return d.finishError ? '200-finish-error' : '200';
   }
 }
@@ -246,34 +260,42 @@ export class ChatHandler {
     if (signal.aborted) return;
     if (d.type === 'error') return sendWire(res, d.wire, token);
     if (d.type === 'error200') return this.sendError200(d.body, chat, served, token, res);
+    // A reset before any response: the client sees the socket close.
+    if (d.fault?.type === 'reset') return void res.destroy();
 
     const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
     const content = scrub(reply.text, token);
     const finishReason = d.finishError ? 'error' : reply.finishReason;
-    sendJson(
-      res,
-      200,
-      {
-        id: served.id,
-        provider: served.provider,
-        model: served.model,
-        object: 'chat.completion',
-        created: served.created,
-        choices: [
-          {
-            logprobs: null,
-            finish_reason: finishReason,
-            native_finish_reason: finishReason,
-            index: 0,
-            message: { role: 'assistant', content, refusal: null, reasoning: null },
-            ...(d.finishError ? { error: finishErrorObject(served.provider) } : {}),
-          },
-        ],
-        usage: usageBlock(reply),
-      },
-      token,
-      { 'X-Generation-Id': served.id },
-    );
+    const body = {
+      id: served.id,
+      provider: served.provider,
+      model: served.model,
+      object: 'chat.completion',
+      created: served.created,
+      choices: [
+        {
+          logprobs: null,
+          finish_reason: finishReason,
+          native_finish_reason: finishReason,
+          index: 0,
+          message: { role: 'assistant', content, refusal: null, reasoning: null },
+          ...(d.finishError ? { error: finishErrorObject(served.provider) } : {}),
+        },
+      ],
+      usage: usageBlock(reply),
+    };
+    if (d.fault?.type === 'malformed' || d.fault?.type === 'truncated') {
+      // Not JSON: the body is cut in half. A truncated one also promises more bytes than it sends.
+      const text = scrub(JSON.stringify(body), token);
+      const cut = text.slice(0, Math.floor(text.length / 2));
+      const length = Buffer.byteLength(d.fault.type === 'truncated' ? text : cut);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length, 'X-Generation-Id': served.id });
+      // Destroyed only once the half body is on the wire, so the client really receives it.
+      if (d.fault.type === 'truncated') res.write(cut, () => res.destroy());
+      else res.end(cut);
+      return;
+    }
+    sendJson(res, 200, body, token, { 'X-Generation-Id': served.id });
   }
 
   private startStream(res: ServerResponse, served: Served): void {
@@ -339,19 +361,30 @@ export class ChatHandler {
       );
       res.end();
     };
+    // One data event that is a cut-off JSON object; the stream then goes on as if nothing happened.
+    const brokenEvent = () => {
+      if (!res.destroyed) res.write(`data: {"id":"${served.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\n\n`);
+    };
     let sent = 0;
     // A slow model: every data event after the first waits `chunkDelayMs`; a client that leaves ends it.
     const pause = async (): Promise<boolean> => {
       if (sent > 0) await this.state.sleep(behavior.chunkDelayMs ?? 0, signal);
       return !signal.aborted;
     };
+    const fault = d.fault;
     for (const piece of pieces(scrub(reply.text, token))) {
-      if (d.midStreamAfter !== undefined && sent >= d.midStreamAfter) break;
-      if (d.stallAfter !== undefined && sent >= d.stallAfter) {
-        // Stalled: nothing more until the client disconnects (or close() / HANG_MS), then the error event.
-        await this.state.sleep(HANG_MS, signal);
-        if (!signal.aborted) midStreamError();
-        return;
+      if (fault && sent === fault.after) {
+        if (fault.type === 'error_event') break;
+        if (fault.type === 'stall') {
+          // Stalled: nothing more until the client disconnects (or close() / HANG_MS), then the error event.
+          await this.state.sleep(HANG_MS, signal);
+          if (!signal.aborted) midStreamError();
+          return;
+        }
+        if (fault.type === 'truncated') return void res.end();
+        if (fault.type === 'reset') return resetAfterFlush(res);
+        if (!(await pause())) return;
+        brokenEvent();
       }
       if (!(await pause())) return;
       this.writeData(
@@ -362,7 +395,13 @@ export class ChatHandler {
       sent++;
     }
     if (!(await pause())) return;
-    if (d.midStreamAfter !== undefined || d.stallAfter !== undefined) return midStreamError();
+    if (fault?.type === 'error_event' || fault?.type === 'stall') return midStreamError();
+    if (fault && sent <= fault.after) {
+      // A reply of no more than `after` chunks: the fault comes before the finish.
+      if (fault.type === 'truncated') return void res.end();
+      if (fault.type === 'reset') return resetAfterFlush(res);
+      if (sent === fault.after) brokenEvent();
+    }
     const finishReason = d.finishError ? 'error' : reply.finishReason;
     this.writeData(
       res,

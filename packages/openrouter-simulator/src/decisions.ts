@@ -22,14 +22,20 @@ import {
 
 /** Shared-capacity messages name a per-minute limit; used when failNext has no upstreamLimit to quote. */
 export const DEFAULT_SHARED_CAPACITY_RPM = 8;
-/** Content chunks sent before a queued 'mid_stream_error' when the behaviour does not say. */
+/** Content chunks sent before a queued stream fault when the behaviour does not say. */
 export const DEFAULT_MID_STREAM_CHUNKS = 1;
+
+/**
+ * What goes wrong with a reply after it started: the mid-stream error event, a stall, a data event
+ * that is not JSON, an end without finish reason or `[DONE]`, or a reset connection.
+ */
+export type ReplyFault = 'error_event' | 'stall' | 'malformed' | 'truncated' | 'reset';
 
 export type Decision =
   | { type: 'error'; kind: string; wire: WireError; fallback: boolean }
   | { type: 'error200'; kind: string; body: Record<string, unknown>; fallback: boolean }
   | { type: 'timeout'; kind: string }
-  | { type: 'reply'; kind: string; mode: ReplyMode; finishError?: boolean; midStreamAfter?: number; stallAfter?: number };
+  | { type: 'reply'; kind: string; mode: ReplyMode; finishError?: boolean; fault?: { type: ReplyFault; after: number } };
 
 const PROVIDERS = ['DeepInfra', 'Chutes', 'Google AI Studio', 'Venice', 'Together', 'Novita', 'Parasail', 'Targon'];
 
@@ -49,6 +55,10 @@ function uuid(state: SimState): string {
   let h = '';
   for (let i = 0; i < 32; i++) h += Math.floor(state.random() * 16).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function faultAfter(behavior: ModelBehavior): number {
+  return behavior.faultAfterChunks ?? DEFAULT_MID_STREAM_CHUNKS;
 }
 
 /** The decision for one failure kind (from the failNext queue, or chosen by a behaviour). */
@@ -83,15 +93,21 @@ export function decideKind(
       return { type: 'timeout', kind };
     case 'stall_after_first_chunk':
       // A non-stream call has no first chunk to send: it just hangs, like 'timeout'.
-      return req.stream ? { type: 'reply', kind, mode: 'ok', stallAfter: 1 } : { type: 'timeout', kind };
+      return req.stream ? { type: 'reply', kind, mode: 'ok', fault: { type: 'stall', after: 1 } } : { type: 'timeout', kind };
     case 'bad_json':
     case 'fenced_json':
     case 'empty':
       return { type: 'reply', kind, mode: kind };
     case 'mid_stream_error':
       return req.stream
-        ? { type: 'reply', kind, mode: 'ok', midStreamAfter: behavior.midStreamErrorAfterChunks ?? DEFAULT_MID_STREAM_CHUNKS }
+        ? { type: 'reply', kind, mode: 'ok', fault: { type: 'error_event', after: behavior.midStreamErrorAfterChunks ?? faultAfter(behavior) } }
         : { type: 'reply', kind, mode: 'ok', finishError: true };
+    case 'malformed_chunk':
+      return { type: 'reply', kind, mode: 'ok', fault: { type: 'malformed', after: faultAfter(behavior) } };
+    case 'truncated_stream':
+      return { type: 'reply', kind, mode: 'ok', fault: { type: 'truncated', after: faultAfter(behavior) } };
+    case 'connection_reset':
+      return { type: 'reply', kind, mode: 'ok', fault: { type: 'reset', after: faultAfter(behavior) } };
     case 'moderation':
       return { type: 'error', kind, fallback: true, wire: moderationError(model, provider, req.lastUserText) };
     case 'auth':
@@ -131,8 +147,11 @@ export function decideBehavior(model: string, entry: CatalogEntry, behavior: Mod
     if (chance(state.random, behavior.badJsonRate)) return decide('bad_json');
     if (behavior.fencedJson) return decide('fenced_json');
   }
+  if (chance(state.random, behavior.malformedChunkRate)) return decide('malformed_chunk');
+  if (chance(state.random, behavior.truncatedStreamRate)) return decide('truncated_stream');
+  if (chance(state.random, behavior.connectionResetRate)) return decide('connection_reset');
   if (req.stream && behavior.midStreamErrorAfterChunks !== undefined) {
-    return { type: 'reply', kind: 'mid_stream_error', mode: 'ok', midStreamAfter: behavior.midStreamErrorAfterChunks };
+    return { type: 'reply', kind: 'mid_stream_error', mode: 'ok', fault: { type: 'error_event', after: behavior.midStreamErrorAfterChunks } };
   }
   return { type: 'reply', kind: 'ok', mode: 'ok' };
 }

@@ -30,6 +30,14 @@ export interface ModelBehavior {
   midStreamErrorAfterChunks?: number;
   /** Streaming only: wait this many ms before each SSE data event after the first (a slow model). */
   chunkDelayMs?: number;
+  /** One SSE data event that is not JSON, after `faultAfterChunks` content chunks; the stream then goes on. Non-stream: a 200 body that is not JSON. */
+  malformedChunkRate?: number;
+  /** The stream ends after `faultAfterChunks` content chunks with no finish reason and no `[DONE]`. Non-stream: the body is cut off. */
+  truncatedStreamRate?: number;
+  /** The connection is reset after `faultAfterChunks` content chunks. Non-stream: reset before any response. */
+  connectionResetRate?: number;
+  /** Content chunks sent before a stream fault (queued or from a rate above, and a queued `mid_stream_error`). Default 1. */
+  faultAfterChunks?: number;
   /** JSON requests only: reply with text that does not parse as JSON. */
   badJsonRate?: number;
   /** JSON requests only: wrap the JSON in ```json fences. */
@@ -101,6 +109,10 @@ const modelBehaviorSchema = z
     finishReasonErrorRate: rate.optional(),
     midStreamErrorAfterChunks: z.number().int().min(0).optional(),
     chunkDelayMs: z.number().int().min(0).optional(),
+    malformedChunkRate: rate.optional(),
+    truncatedStreamRate: rate.optional(),
+    connectionResetRate: rate.optional(),
+    faultAfterChunks: z.number().int().min(0).optional(),
     badJsonRate: rate.optional(),
     fencedJson: z.boolean().optional(),
     emptyRate: rate.optional(),
