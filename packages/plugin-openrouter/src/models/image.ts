@@ -1,5 +1,6 @@
 import { ModelType, type IAgentRuntime, type ImageDescriptionParams } from '@elizaos/core';
 import { PoolConfigError } from '@freepool/free-model-pool';
+import { MODEL_TIERS } from '../model-tiers.js';
 import { pooledCall } from './pooled-call.js';
 
 /** Used when the caller sends only a URL. Asks for the same tags ElizaOS's imageDescriptionTemplate does. */
@@ -19,12 +20,13 @@ export async function handleImageDescription(
   params: ImageDescriptionParams | string,
 ): Promise<{ title: string; description: string }> {
   const { imageUrl, prompt } = normalize(params);
+  const tier = MODEL_TIERS[ModelType.IMAGE_DESCRIPTION];
   const text = await pooledCall(
     runtime,
     ModelType.IMAGE_DESCRIPTION,
-    'vision',
+    tier,
     prompt,
-    (pool) => pool.describeImage({ tier: 'vision', imageUrl, prompt }),
+    (pool) => pool.describeImage({ tier, imageUrl, prompt }),
     (r) => r.usage,
   );
   return parseImageDescription(text.text);

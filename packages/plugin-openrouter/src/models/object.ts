@@ -1,5 +1,6 @@
 import { ModelType, type IAgentRuntime, type ModelTypeName, type ObjectGenerationParams } from '@elizaos/core';
 import { PoolConfigError, type ObjectOutput, type ObjectRequest, type Tier } from '@freepool/free-model-pool';
+import { MODEL_TIERS } from '../model-tiers.js';
 import { pooledCall } from './pooled-call.js';
 
 /**
@@ -51,5 +52,5 @@ function handleObject(tier: Tier, modelType: ModelTypeName) {
   };
 }
 
-export const handleObjectSmall = handleObject('small', ModelType.OBJECT_SMALL);
-export const handleObjectLarge = handleObject('large', ModelType.OBJECT_LARGE);
+export const handleObjectSmall = handleObject(MODEL_TIERS[ModelType.OBJECT_SMALL], ModelType.OBJECT_SMALL);
+export const handleObjectLarge = handleObject(MODEL_TIERS[ModelType.OBJECT_LARGE], ModelType.OBJECT_LARGE);

@@ -3,6 +3,7 @@ import type { TextRequest, Tier, TokenUsage } from '@freepool/free-model-pool';
 import { emitModelUsed } from '../events.js';
 import { requirePool } from '../init.js';
 import { logFailed, logServed } from '../logging.js';
+import { MODEL_TIERS } from '../model-tiers.js';
 import { pooledCall } from './pooled-call.js';
 
 /** The engine's text request from ElizaOS's params: the character's system prompt rides along. */
@@ -22,7 +23,8 @@ export function toTextRequest(runtime: IAgentRuntime, tier: Tier, params: Genera
   };
 }
 
-function handleText(tier: Tier, modelType: ModelTypeName) {
+function handleText(modelType: typeof ModelType.TEXT_SMALL | typeof ModelType.TEXT_LARGE) {
+  const tier = MODEL_TIERS[modelType];
   return async (runtime: IAgentRuntime, params: GenerateTextParams): Promise<string | TextStreamResult> => {
     const request = toTextRequest(runtime, tier, params);
     if (params.stream) return streamText(runtime, modelType, request);
@@ -65,5 +67,5 @@ function toElizaUsage(usage: TokenUsage | undefined) {
   return { promptTokens, completionTokens, totalTokens: usage.totalTokens ?? promptTokens + completionTokens };
 }
 
-export const handleTextSmall = handleText('small', ModelType.TEXT_SMALL);
-export const handleTextLarge = handleText('large', ModelType.TEXT_LARGE);
+export const handleTextSmall = handleText(ModelType.TEXT_SMALL);
+export const handleTextLarge = handleText(ModelType.TEXT_LARGE);
