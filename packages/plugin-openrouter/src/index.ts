@@ -3,6 +3,7 @@ import { initPlugin, PLUGIN_NAME, PLUGIN_PRIORITY } from './init.js';
 import { handleImageDescription } from './models/image.js';
 import { handleObjectLarge, handleObjectSmall } from './models/object.js';
 import { handleTextLarge, handleTextSmall } from './models/text.js';
+import { panelRoutes } from './routes/panel.js';
 import { statusRoute } from './routes/status.js';
 
 /**
@@ -25,7 +26,7 @@ export const openrouterFreePlugin: Plugin = {
     [ModelType.OBJECT_LARGE]: handleObjectLarge,
     [ModelType.IMAGE_DESCRIPTION]: handleImageDescription,
   },
-  routes: [statusRoute],
+  routes: [statusRoute, ...panelRoutes],
 };
 
 export default openrouterFreePlugin;

@@ -8,6 +8,7 @@ import { buildPoolDefinition, describeTiers } from './pool-definition.js';
 import { getPoolEntry, setPoolEntry, type PoolEntry } from './pool-registry.js';
 import { RuntimeCacheStore, poolStateCacheKey } from './state/runtime-cache-store.js';
 import { shareAccountLimits } from './state/shared-account.js';
+import { requestLogFor } from './status/request-log.js';
 
 export const PLUGIN_NAME = 'openrouter-free';
 /** Above the default 0 of other model plugins, so ours wins regardless of registration order. */
@@ -68,7 +69,10 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     // Agents of this process on the same key pace and count against one account; what each learned
     // survives a restart in its database unless OPENROUTER_PERSIST_STATE=false.
     store: shareAccountLimits(await openStateStore(runtime, entry), settings.baseURL, settings.apiKey),
-    onEvent: (event) => healOnModelGone(runtime, entry, event),
+    onEvent: (event) => {
+      requestLogFor(runtime).record(event); // the status route's request history
+      healOnModelGone(runtime, entry, event);
+    },
   });
 
   // Start-up work, each bounded by the catalog timeout, so handlers start on the refreshed pool and
