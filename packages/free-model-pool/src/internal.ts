@@ -7,7 +7,7 @@ export { runPooled, type AttemptFn } from './pool/run-loop.js';
 export { countsAsFreeCall, type PoolRuntime } from './pool/runtime.js';
 export { selectCandidates } from './pool/candidates.js';
 export { poolStatus } from './pool/pool-status.js';
-export { exhaustedMessage, describeAttempt } from './pool/trail-message.js';
+export { exhaustedMessage, describeAttempt, describeTrail } from './pool/trail-message.js';
 export { resolvePolicy, validatePoolDefinition } from './pool/pool-validation.js';
 export { ClassifiedAttemptError } from './pool/attempt-error.js';
 export { throwIfErrorFinish, KEEP_RESPONSE_BODY } from './pool/calls/common.js';

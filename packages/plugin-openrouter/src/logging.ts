@@ -1,26 +1,11 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import {
-  FreeModelPoolError,
-  redactSecrets,
-  type Attempt,
-  type PoolOutcome,
-  type Tier,
-} from '@freepool/free-model-pool';
+import { FreeModelPoolError, PoolExhaustedError, redactSecrets, type Attempt, type PoolOutcome, type Tier } from '@freepool/free-model-pool';
+import { describeTrail } from '@freepool/free-model-pool/internal';
 
 /** Tag on every structured log record of this plugin. */
 export const LOG_SOURCE = 'plugin:openrouter-free';
 
-/** `model ✓` / `model ✗ model_rate_limit 429` / `model – skipped (cooling)`, joined with arrows. */
-export function formatTrail(attempts: readonly Attempt[]): string {
-  return attempts
-    .map((a) => {
-      if (a.outcome === 'success') return `${a.model} ok`;
-      const status = a.status !== undefined ? ` ${a.status}` : '';
-      return `${a.model} ${a.outcome === 'skipped' ? 'skipped' : 'failed'} (${a.reason ?? 'unknown'}${status})`;
-    })
-    .join(' -> ');
-}
-
+/** Calls the request sent: attempts that were not skipped. */
 function calls(attempts: readonly Attempt[]): number {
   return attempts.filter((a) => a.outcome !== 'skipped').length;
 }
@@ -28,6 +13,8 @@ function calls(attempts: readonly Attempt[]): number {
 /**
  * One line per served request: `debug` when the first model answered at once, `warn` when the pool
  * had to skip, rotate or wait, so a user reading warnings sees every time the free tier pushed back.
+ * The warning ends with the engine's trail: `a/x:free was rate limited upstream (429), cooling down
+ * until 12:00:30Z; b/y:free answered`.
  */
 export function logServed(runtime: IAgentRuntime, modelType: string, outcome: PoolOutcome<unknown>, apiKey?: string): void {
   const firstTry = outcome.attempts.length === 1 && outcome.attempts[0]?.outcome === 'success' && outcome.waitedMs === 0;
@@ -41,14 +28,17 @@ export function logServed(runtime: IAgentRuntime, modelType: string, outcome: Po
   };
   const message = redactSecrets(
     `${modelType} (${outcome.tier} pool) served by ${outcome.model} after ${record.attempts} attempt(s), waited ${record.waitedMs} ms` +
-      (firstTry ? '' : `: ${formatTrail(outcome.attempts)}`),
+      (firstTry ? '' : `: ${describeTrail(outcome.attempts, Date.now())}`),
     [apiKey],
   );
   if (firstTry) runtime.logger.debug(record, message);
   else runtime.logger.warn(record, message);
 }
 
-/** One line per failed request, with the attempt trail when the engine gave one. */
+/**
+ * One line per failed request, with the attempt trail when the engine gave one. A PoolExhaustedError's
+ * message already is that trail, so it is not repeated in brackets.
+ */
 export function logFailed(runtime: IAgentRuntime, modelType: string, tier: Tier | undefined, error: unknown, apiKey?: string): void {
   const poolError = FreeModelPoolError.isInstance(error) ? error : undefined;
   const attempts: Attempt[] = Array.isArray(poolError?.attempts) ? poolError.attempts : [];
@@ -60,7 +50,7 @@ export function logFailed(runtime: IAgentRuntime, modelType: string, tier: Tier 
     record,
     redactSecrets(
       `${modelType}${tier ? ` (${tier} pool)` : ''} failed after ${record.attempts} attempt(s), waited ${waitedMs} ms: ${text}` +
-        (attempts.length ? ` [${formatTrail(attempts)}]` : ''),
+        (attempts.length && !PoolExhaustedError.isInstance(error) ? ` [${describeTrail(attempts, Date.now())}]` : ''),
       [apiKey],
     ),
   );

@@ -115,9 +115,10 @@ describe('TEXT_SMALL / TEXT_LARGE through a real AgentRuntime', () => {
     expect([first?.status, second?.status]).toEqual(['429', '200']);
     expect(second?.model).not.toBe(first?.model);
     expect(SMALL).toContain(second?.model);
-    // A rotation is a warning, with the trail.
+    // A rotation is a warning, with the engine's trail: who was rate limited (and its status), who answered.
     expect(logs.map((l) => l.level)).toEqual(['warn']);
-    expect(logs[0]?.message).toMatch(/model_rate_limit 429.*-> .* ok/);
+    expect(logs[0]?.message).toContain(`: ${first?.model} was rate limited upstream (429), cooling down until `);
+    expect(logs[0]?.message).toMatch(new RegExp(`; ${second?.model?.replace(/[.]/g, '\\.')} answered$`));
   });
 
   it('rotates past an error inside an HTTP 200 body on the large pool', async () => {

@@ -53,6 +53,11 @@ export function describeAttempt(a: Attempt, now: number): string {
   return `${a.model} ${a.reason ? reasonDescription(a.reason) : 'failed'}${status}${cooled}`;
 }
 
+/** The whole trail on one line, one clause per attempt: the exhausted message and the plugin's log lines. */
+export function describeTrail(attempts: readonly Attempt[], now: number): string {
+  return attempts.map((a) => describeAttempt(a, now)).join('; ');
+}
+
 /**
  * The sentence a user reads when a tier gave no answer: every model tried or skipped and why,
  * then when trying again makes sense.
@@ -64,11 +69,10 @@ export function exhaustedMessage(
   now: number,
   note = '',
 ): string {
-  const parts = attempts.map((a) => describeAttempt(a, now));
   const head =
-    parts.length === 0
+    attempts.length === 0
       ? `No free model in the ${tier} pool could answer: the ${tier} pool has no models configured${note}.`
-      : `No free model in the ${tier} pool could answer: ${parts.join('; ')}${note}.`;
+      : `No free model in the ${tier} pool could answer: ${describeTrail(attempts, now)}${note}.`;
   const tail = retryAt !== undefined ? ` Try again after ${formatTime(retryAt, now)}.` : '';
   return head + tail;
 }
