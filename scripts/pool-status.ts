@@ -1,8 +1,11 @@
 /**
  * `bun run pool:status` — the account's free-model standing from GET /api/v1/key: daily limit,
  * used, remaining, reset time, and whether buying credits would raise the limit. Never prints the key.
+ * With `--agent`, a running agent's pool instead: what its "Free models" panel shows, as tables.
  */
 import { FreeModelPoolError, fetchKeyStatus, nextUtcMidnight, redactSecrets, type KeyStatus } from '@freepool/free-model-pool';
+import { AgentStatusError, agentTarget, fetchAgentStatus } from './lib/agent-status.js';
+import { renderAgentStatus } from './lib/agent-status-report.js';
 import { parseCli, parseOrExit } from './lib/args.js';
 import { apiKeyFrom, baseUrlFrom, missingKeyMessage } from './lib/env.js';
 import { type Env, processIo, runCli, type ScriptIo } from './lib/io.js';
@@ -15,12 +18,16 @@ export const CREDITS_TO_UNLOCK = 10;
 /** Longest wait for GET /key, ms. */
 export const STATUS_TIMEOUT_MS = 15_000;
 
-const USAGE = `Usage: bun run pool:status [--json]
+const USAGE = `Usage: bun run pool:status [--agent <url | agent id>] [--json]
 
 Reads GET $OPENROUTER_BASE_URL/key with OPENROUTER_API_KEY and prints the free-model day:
 limit, used, remaining, next reset (UTC midnight) and whether credits unlock the higher limit.
 
-  --json       print the same facts as JSON
+  --agent X    read a running agent's pool instead (no key needed): each tier's models and their
+               state, the account window, the day, the recent requests and calls per model.
+               X is the agent server's URL (http://localhost:3000; a URL with an agent id picks that
+               agent), or an agent id on http://127.0.0.1:$SERVER_PORT (default 3000)
+  --json       print the same facts as JSON (with --agent: the raw status)
   -h, --help   this text`;
 
 export interface AccountStanding {
@@ -88,8 +95,12 @@ export function renderStanding(s: AccountStanding, now: number): string {
 }
 
 export async function main(argv: string[], env: Env, io: ScriptIo = processIo, now: () => number = Date.now): Promise<number> {
-  const values = parseOrExit(io, USAGE, () => parseCli(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }));
+  const values = parseOrExit(io, USAGE, () => {
+    const v = parseCli(argv, { agent: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    return { ...v, target: v.agent === undefined ? undefined : agentTarget(v.agent, env) };
+  });
   if (typeof values === 'number') return values;
+  if (values.target) return agentStatus(values.target, values.json === true, io);
   const apiKey = apiKeyFrom(env);
   if (!apiKey) {
     io.err(missingKeyMessage('pool:status (GET /api/v1/key)'));
@@ -111,6 +122,19 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, n
           ? `\nCheck OPENROUTER_BASE_URL: it must include /api/v1 (got "${baseURL}").`
           : '';
     io.err(redactSecrets(`pool:status: could not read the account status${reason}: ${(e as Error).message}${hint}`, [apiKey]));
+    return 1;
+  }
+}
+
+/** `--agent`: the running agent's status route, as tables or raw JSON. */
+async function agentStatus(target: ReturnType<typeof agentTarget>, json: boolean, io: ScriptIo): Promise<number> {
+  try {
+    const { agent, status } = await fetchAgentStatus(target);
+    io.out(json ? JSON.stringify(status, null, 2) : renderAgentStatus(agent, status, target.server));
+    return status.configured ? 0 : 1;
+  } catch (e) {
+    if (!(e instanceof AgentStatusError)) throw e;
+    io.err(`pool:status: ${redactSecrets(e.message)}`);
     return 1;
   }
 }

@@ -1,0 +1,73 @@
+/**
+ * `bun run start` as a child process, the way a person starts the agent: build first (the agent
+ * loads the plugin's dist/), then scripts/start-agent.ts, waiting for its "Open the web chat" line.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BUN, REPO_ROOT } from './helpers.js';
+
+const BUILT = ['free-model-pool', 'openrouter-simulator', 'plugin-openrouter'].map((p) => path.join(REPO_ROOT, 'packages', p, 'dist', 'index.js'));
+
+export interface AgentProcess {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  agentId: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startAgentProcess(env: Record<string, string>, args: string[] = []): Promise<AgentProcess> {
+  const build = spawnSync(BUN, ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (build.status !== 0 || BUILT.some((f) => !existsSync(f))) {
+    throw new Error(`bun run build failed or did not produce ${BUILT.join(', ')}:\n${build.stdout}\n${build.stderr}`);
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'freepool-agent-'));
+  const port = await freePort();
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true', LOG_LEVEL: 'warn', ...env, SERVER_PORT: String(port), PGLITE_DATA_DIR: dataDir };
+  for (const k of Object.keys(childEnv)) if (k.startsWith('OPENROUTER_') && !(k in env)) delete childEnv[k];
+  const child: ChildProcess = spawn(BUN, ['scripts/start-agent.ts', ...args], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const started = Date.now();
+  const ready = /Open the web chat: (http:\/\/\S+)/;
+  while (!ready.test(out)) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`start-agent exited early (code ${child.exitCode}):\n${out}`);
+    }
+    if (Date.now() - started > 120_000) {
+      await stop();
+      throw new Error(`start-agent did not come up within 120 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const agentId = /agent id ([0-9a-f-]{36})/.exec(out)?.[1];
+  if (!agentId) throw new Error(`start-agent did not print the agent id:\n${out}`);
+  return { url: ready.exec(out)![1]!, port, agentId, output: () => out, stop };
+}
