@@ -81,6 +81,30 @@ export class PoolAbortedError extends FreeModelPoolError {
   }
 }
 
+/**
+ * A stream broke after it had started answering: the caller has part of an answer, which no other
+ * model continues (two models' text is never joined). `reason` says how it broke; `truncated`
+ * means the answer ended without a finish reason, i.e. it was cut off.
+ */
+export class StreamInterruptedError extends FreeModelPoolError {
+  /** The model whose answer broke off. */
+  readonly model: string;
+  /** Characters of text the caller had already received. */
+  readonly receivedChars: number;
+  constructor(
+    message: string,
+    opts: ConstructorParameters<typeof FreeModelPoolError>[1] & { model: string; receivedChars: number },
+  ) {
+    super(message, opts);
+    this.name = 'StreamInterruptedError';
+    this.model = opts.model;
+    this.receivedChars = opts.receivedChars;
+  }
+  static override isInstance(e: unknown): e is StreamInterruptedError {
+    return FreeModelPoolError.isInstance(e) && e.name === 'StreamInterruptedError';
+  }
+}
+
 /** A setting, pool list, catalog or input is malformed. Names the thing and what was expected. */
 export class PoolConfigError extends Error {
   // Its own marker: a config error has no attempt trail, so it must not pass FreeModelPoolError.isInstance.

@@ -52,12 +52,17 @@ export type FailureReason =
   | 'invalid_output' // unparseable JSON for an object request, or empty text
   | 'timeout' // the attempt's own timeout fired (408 too)
   | 'server_error' // 5xx, or a provider error relayed without a more specific cause
-  | 'network_error' // no HTTP response at all (refused, reset, DNS)
+  | 'network_error' // no HTTP response at all (refused, reset, DNS), or the connection broke mid-answer
+  | 'truncated' // the answer ended without a finish reason: cut off (a stream without its last event)
   | 'bad_request' // 400 the request itself is wrong; another model will not fix it
   | 'aborted'; // the caller aborted
 
-/** What the run loop does after a failure. */
-export type FailurePolicy = 'rotate' | 'wait' | 'stop';
+/**
+ * What the run loop does after a failure: `rotate` to the next candidate, `wait` for the account
+ * window and try the same model again, `stop_free` (no free model can answer until the reset;
+ * skip them all), or `stop` at once.
+ */
+export type FailurePolicy = 'rotate' | 'wait' | 'stop_free' | 'stop';
 
 /** One classified failure. */
 export interface ClassifiedFailure {

@@ -49,6 +49,20 @@ function finishErrorObject(provider: string) {
   };
 }
 
+/** The error body with the key quoted in its message and its metadata. */
+function echoKey(body: Record<string, unknown>, token: string): Record<string, unknown> {
+  const error = (body.error ?? {}) as Record<string, unknown>;
+  const metadata = (error.metadata ?? {}) as Record<string, unknown>;
+  return {
+    ...body,
+    error: {
+      ...error,
+      message: `${String(error.message ?? '')} (upstream saw Authorization: Bearer ${token})`,
+      metadata: { ...metadata, raw: `provider rejected key ${token}`, echoed_headers: { authorization: `Bearer ${token}` } },
+    },
+  };
+}
+
 /** Resets the connection once what was written is on the wire (an SSE comment carries the callback). */
 function resetAfterFlush(res: ServerResponse): void {
   if (res.destroyed) return;
@@ -93,7 +107,7 @@ export class ChatHandler {
     try {
       text = await readBody(req);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return sendWire(res, wireError(413, 'Request body too large'), token);
+      if (err instanceof BodyTooLarge) return this.sendWire(res, wireError(413, 'Request body too large'), token);
       throw err;
     }
     let raw: any;
@@ -108,7 +122,7 @@ export class ChatHandler {
     const stream = raw?.stream === true;
     const refuse = (kind: string, wire: WireError) => {
       state.stats.record({ model: firstModel, status: String(wire.status), kind, at: state.now(), stream });
-      sendWire(res, wire, token);
+      this.sendWire(res, wire, token);
     };
 
     if (!token) return refuse('auth', wireError(401, 'No auth credentials found'));
@@ -196,7 +210,7 @@ export class ChatHandler {
         if (refused) {
           record({ kind: refused.kind, status: '429' });
           await state.sleep(delayMs, signal);
-          return sendWire(res, refused.error, token);
+          return this.sendWire(res, refused.error, token);
         }
       }
 
@@ -210,7 +224,7 @@ export class ChatHandler {
         } catch (err) {
           if (!(err instanceof ImageError)) throw err;
           record({ kind: 'bad_image', status: '400' });
-          return sendWire(res, wireError(400, err.message, err.metadata), token);
+          return this.sendWire(res, wireError(400, err.message, err.metadata), token);
         }
       }
       record(decision);
@@ -228,7 +242,7 @@ export class ChatHandler {
     }
     // Every candidate failed at the gone/capability stage or with a fallback-able error: the last one answers.
     await state.sleep(delayMs, signal);
-    if (last?.type === 'error') return sendWire(res, last.wire, token);
+    if (last?.type === 'error') return this.sendWire(res, last.wire, token);
     if (last?.type === 'error200') return this.sendError200(last.body, chat, undefined, token, res);
   }
 
@@ -246,7 +260,7 @@ export class ChatHandler {
     const state = this.state;
     if (d.type === 'timeout') {
       await state.sleep(HANG_MS, signal);
-      if (!signal.aborted) sendWire(res, wireError(408, 'Operation timed out. Please try again later.'), token);
+      if (!signal.aborted) this.sendWire(res, wireError(408, 'Operation timed out. Please try again later.'), token);
       return;
     }
     if (chat.stream && (d.type === 'reply' || d.type === 'error200')) {
@@ -258,7 +272,7 @@ export class ChatHandler {
     }
     await state.sleep(delayMs, signal);
     if (signal.aborted) return;
-    if (d.type === 'error') return sendWire(res, d.wire, token);
+    if (d.type === 'error') return this.sendWire(res, d.wire, token);
     if (d.type === 'error200') return this.sendError200(d.body, chat, served, token, res);
     // A reset before any response: the client sees the socket close.
     if (d.fault?.type === 'reset') return void res.destroy();
@@ -314,7 +328,20 @@ export class ChatHandler {
   }
 
   /** An error inside HTTP 200: a JSON body without `choices`, or for streams a lone error event. */
+  /**
+   * An error response. With the scenario's `echoKeyInErrors`, the error quotes the caller's key the
+   * way a provider that relays the request's headers would, unscrubbed: for leak tests.
+   */
+  private sendWire(res: ServerResponse, wire: WireError, token: string | undefined): void {
+    if (!this.state.scenario.echoKeyInErrors || !token) return sendWire(res, wire, token);
+    sendWire(res, { ...wire, body: echoKey(wire.body, token) }, undefined, { 'X-Upstream-Authorization': `Bearer ${token}` });
+  }
+
   private sendError200(body: Record<string, unknown>, chat: ChatRequest, served: Served | undefined, token: string, res: ServerResponse): void {
+    if (this.state.scenario.echoKeyInErrors) {
+      body = echoKey(body, token);
+      token = '';
+    }
     if (!chat.stream) return sendJson(res, 200, body, token);
     if (!res.headersSent) {
       if (!served) return sendJson(res, 200, body, token);
@@ -349,16 +376,14 @@ export class ChatHandler {
     const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
     const base = { id: served.id, provider: served.provider, model: served.model, object: 'chat.completion.chunk', created: served.created };
     const midStreamError = () => {
-      // §3 mid-stream error: a final data event with a top-level error, then the stream just ends.
-      this.writeData(
-        res,
-        {
-          ...base,
-          error: finishErrorObject(served.provider),
-          choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
-        },
-        token,
-      );
+      // A mid-stream error: a final data event with a top-level error, then the stream just ends.
+      const echo = this.state.scenario.echoKeyInErrors === true;
+      const event = {
+        ...base,
+        error: finishErrorObject(served.provider),
+        choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
+      };
+      this.writeData(res, echo ? echoKey(event, token) : event, echo ? '' : token);
       res.end();
     };
     // One data event that is a cut-off JSON object; the stream then goes on as if nothing happened.

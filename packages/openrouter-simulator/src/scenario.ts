@@ -80,6 +80,8 @@ export interface AccountScenario {
 export interface Scenario {
   /** Seed of the PRNG behind every random choice. Default 1. */
   seed?: number;
+  /** Error bodies and headers quote the caller's key, unscrubbed, as a careless provider would. For leak tests. */
+  echoKeyInErrors?: boolean;
   /** Default latency of every model call. Default 0. */
   latencyMs?: Latency;
   account?: AccountScenario;
@@ -126,6 +128,7 @@ const modelBehaviorSchema = z
 const scenarioSchema = z
   .object({
     seed: z.number().int().optional(),
+    echoKeyInErrors: z.boolean().optional(),
     latencyMs: latency.optional(),
     account: z
       .object({

@@ -9,4 +9,4 @@ export {
   type RateLimitHeaders,
 } from './headers.js';
 export { POLICY, policyFor, reasonDescription, cooldownApplies } from './policy.js';
-export { redactSecrets, REDACTED } from './redact.js';
+export { redactDeep, redactError, redactSecrets, REDACTED } from './redact.js';

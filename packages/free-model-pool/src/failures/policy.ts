@@ -6,7 +6,7 @@ import type { FailurePolicy, FailureReason } from '../types.js';
  * | reason               | policy | why |
  * |----------------------|--------|-----|
  * | account_minute_limit | wait   | The per-minute cap is account-wide: every free model shares it, so rotating only burns quota. Wait for the window (bounded by maxWaitMs). |
- * | account_daily_limit  | stop   | Account-wide until UTC midnight (or the server's reset). No other free model can answer; fail fast naming the reset. |
+ * | account_daily_limit  | stop_free | Account-wide until UTC midnight (or the server's reset). No other free model can answer: every free candidate is skipped without a call (a paid model the user pinned may still answer), then the request fails fast naming the reset. |
  * | model_rate_limit     | rotate | Upstream / shared capacity of one model ("High demand for X", "rate-limited upstream"): another model has its own capacity. |
  * | auth                 | stop   | 401: the key is wrong or disabled; every model would answer the same. |
  * | billing              | stop   | 402 negative balance (blocks even free models) or 403 key spend limit: account-wide. |
@@ -18,12 +18,13 @@ import type { FailurePolicy, FailureReason } from '../types.js';
  * | timeout              | rotate | This model/provider is slow right now. |
  * | server_error         | rotate | 5xx or a relayed provider error: specific to this model's provider. |
  * | network_error        | rotate | No response at all; often transient. Rotating also retries the network once more. |
+ * | truncated            | rotate | The answer stopped without a finish reason: this model's provider cut it off. |
  * | bad_request          | stop   | The request itself is wrong (or the privacy settings exclude every free endpoint); another model will not fix it. |
  * | aborted              | stop   | The caller asked us to stop. |
  */
 export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.freeze({
   account_minute_limit: 'wait',
-  account_daily_limit: 'stop',
+  account_daily_limit: 'stop_free',
   model_rate_limit: 'rotate',
   auth: 'stop',
   billing: 'stop',
@@ -35,6 +36,7 @@ export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.fre
   timeout: 'rotate',
   server_error: 'rotate',
   network_error: 'rotate',
+  truncated: 'rotate',
   bad_request: 'stop',
   aborted: 'stop',
 });
@@ -58,6 +60,7 @@ const DESCRIPTIONS: Readonly<Record<FailureReason, string>> = Object.freeze({
   timeout: 'timed out',
   server_error: 'had a server error',
   network_error: 'could not be reached',
+  truncated: 'cut its answer off',
   bad_request: 'rejected the request as invalid',
   aborted: 'was aborted by the caller',
 });
@@ -69,7 +72,7 @@ export function reasonDescription(reason: FailureReason): string {
 
 /**
  * Whether a failure puts the model on the cooldown ladder. Transient, model-level trouble does
- * (rate limits, timeouts, 5xx, network, bad output — the last one only briefly). Request-specific
+ * (rate limits, timeouts, 5xx, network, cut-off answers, bad output — the last one only briefly). Request-specific
  * mismatches (moderation, unsupported input, context too long) do not: the model is fine for other
  * requests. model_gone removes the model instead. Account-level reasons never touch a model.
  */
@@ -79,6 +82,7 @@ export function cooldownApplies(reason: FailureReason): boolean {
     case 'timeout':
     case 'server_error':
     case 'network_error':
+    case 'truncated':
     case 'invalid_output':
       return true;
     default:

@@ -23,10 +23,10 @@ export function normalizeBaseURL(baseURL: string | undefined): string {
 }
 
 /**
- * One provider per pool. The key is required up front: without it the provider would silently read
+ * One provider per pool (streams make one per attempt, with their own `fetch`). The key is required up front: without it the provider would silently read
  * OPENROUTER_API_KEY from the environment at request time, which hides configuration mistakes.
  */
-export function createOpenRouterClient(connection: ConnectionSettings): OpenRouterProvider {
+export function createOpenRouterClient(connection: ConnectionSettings, opts: { fetch?: typeof globalThis.fetch } = {}): OpenRouterProvider {
   if (!connection.apiKey || connection.apiKey.trim() === '') {
     throw new PoolConfigError('OPENROUTER_API_KEY', 'OPENROUTER_API_KEY is required: an OpenRouter key such as sk-or-v1-…');
   }
@@ -34,5 +34,6 @@ export function createOpenRouterClient(connection: ConnectionSettings): OpenRout
     apiKey: connection.apiKey,
     baseURL: normalizeBaseURL(connection.baseURL),
     headers: attributionHeaders(connection),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
 }

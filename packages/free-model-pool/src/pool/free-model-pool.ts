@@ -100,7 +100,7 @@ export class FreeModelPool {
   /** Validation errors surface synchronously here (not in the stream's promises). */
   streamText(request: TextRequest): PoolStream {
     validateRequest(request);
-    return pooledStream(this.runtime, this.client, request, needsFor(request));
+    return pooledStream(this.runtime, this.streamModel, request, needsFor(request));
   }
 
   /**
@@ -133,6 +133,10 @@ export class FreeModelPool {
     const rt = this.runtime;
     return poolStatus(this.pool, this.store, rt.pacer, rt.quota, this.policy, rt.now());
   }
+
+  /** Each stream attempt gets a provider of its own, whose fetch guards the event-stream body. */
+  private readonly streamModel = (modelId: string, fetch: typeof globalThis.fetch) =>
+    createOpenRouterClient(this.connection, { fetch }).chat(modelId);
 
   /** Synchronous validation errors become rejections, so callers handle one path. */
   private guard<R>(run: () => Promise<R>): Promise<R> {

@@ -1,21 +1,13 @@
 import { FreeModelPoolError, PoolAbortedError, RequestStoppedError } from '../errors.js';
-import { classifyFailure, cooldownApplies, POLICY, reasonDescription, redactSecrets } from '../failures/index.js';
-import {
-  capacityBlock,
-  forgetCall,
-  initialHealth,
-  learnFromRateLimit,
-  learnFromSuccess,
-  recordCallSent,
-  recordFailure,
-  recordSuccess,
-} from '../limits/index.js';
+import { classifyFailure, POLICY, reasonDescription, redactError, redactSecrets } from '../failures/index.js';
+import { capacityBlock } from '../limits/index.js';
 import type { Attempt, ClassifiedFailure, PoolOutcome, RequestNeeds, Tier, TokenUsage } from '../types.js';
 import { ClassifiedAttemptError } from './attempt-error.js';
-import { capacitySkip, selectCandidates } from './candidates.js';
-import type { PoolEvent } from './requests.js';
-import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
+import { capacitySkip, selectCandidates, type CandidateSelection } from './candidates.js';
+import { applyFailure, applySuccess, noteCallSent } from './model-outcome.js';
 import { noAnswerError, type DailyBlock, type MinuteBlock } from './no-answer.js';
+import type { PoolEvent } from './requests.js';
+import { countsAsFreeCall, emitEvent, type PoolRuntime } from './runtime.js';
 import { formatDuration, formatTime, isoSeconds } from './trail-message.js';
 
 /** What one successful attempt hands back to the loop. */
@@ -36,6 +28,11 @@ export interface RunOptions {
   deadlineMs?: number;
   /** Overrides policy.attemptTimeoutMs (streams use firstChunkTimeoutMs: the attempt ends at the first chunk). */
   attemptTimeoutMs?: number;
+  /**
+   * Emit the `success` event when an attempt succeeds (default true). A stream's attempt succeeds
+   * at its first chunk; it reports its own success once the answer is complete.
+   */
+  reportSuccess?: boolean;
 }
 
 /** The reason an attempt's own timer fired, so it is never mistaken for the caller's abort. */
@@ -46,12 +43,82 @@ class AttemptTimeoutError extends Error {
   }
 }
 
+/** An account slot taken for one call; `release` gives it back when no call is sent after all. */
+interface AccountSlot {
+  waitedMs: number;
+  reservedAt?: number;
+}
+
+/**
+ * One request's run: its trail, its deadline, what account limit blocks free models, and the
+ * events it reports. The steps below read and update it; `runPooled` only sequences them.
+ */
+class Run {
+  readonly started: number;
+  readonly deadline: number;
+  readonly trail: Attempt[] = [];
+  totalWaited = 0;
+  calls = 0;
+  stopNote = '';
+  /** Set once an account-wide limit blocks free models: later free candidates are skipped without a call. */
+  dailyBlock: DailyBlock | undefined;
+  minuteBlock: MinuteBlock | undefined;
+
+  constructor(
+    readonly rt: PoolRuntime,
+    readonly tier: Tier,
+    readonly opts: RunOptions,
+  ) {
+    this.started = rt.now();
+    this.deadline = this.started + (opts.deadlineMs ?? rt.policy.requestDeadlineMs);
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
+  emit(event: PoolEvent): void {
+    emitEvent(this.rt, event);
+  }
+
+  push(a: Attempt): void {
+    if (a.message) a.message = redactSecrets(a.message, this.rt.secrets);
+    this.trail.push(a);
+    this.emit({ type: 'attempt', tier: this.tier, attempt: a });
+  }
+
+  fail(error: FreeModelPoolError): never {
+    redactError(error, this.rt.secrets);
+    this.emit({ type: 'failure', tier: this.tier, error });
+    throw error;
+  }
+
+  abort(cause?: unknown): never {
+    return this.fail(
+      new PoolAbortedError(`The request to the ${this.tier} pool was aborted by the caller; no further model was called.`, {
+        reason: 'aborted',
+        tier: this.tier,
+        attempts: this.trail,
+        cause,
+      }),
+    );
+  }
+
+  deadlinePassed(): boolean {
+    if (this.rt.now() < this.deadline) return false;
+    this.stopNote = ` (the request deadline of ${formatDuration(this.deadline - this.started)} passed)`;
+    return true;
+  }
+}
+
 /**
  * Tries the tier's candidates until one answers, `maxAttempts` calls were made, or the deadline
- * passes. Per call: daily cap checked (fail fast, no HTTP call), account pacer slot acquired
- * (waits up to maxWaitMs), own timeout, then the failure's policy decides: wait (account per-minute
- * 429: same model again after the window; rotating would burn quota), rotate (cool the model down
- * or remove it, next candidate), or stop (typed error at once).
+ * passes. Per candidate: skipped without a call when it cannot be called now (an account limit,
+ * a cooldown, a removal, its learned capacity); otherwise an account slot is taken (waits up to
+ * maxWaitMs), the candidate is checked again (another request may have cooled it meanwhile), the
+ * call runs under its own timeout, and the failure's policy decides: wait (account per-minute
+ * 429: same model again after the window), rotate (the model's health absorbs it, next
+ * candidate), stop_free (daily cap: no free model until the reset), or stop (typed error at once).
  */
 export async function runPooled<T>(
   rt: PoolRuntime,
@@ -60,260 +127,249 @@ export async function runPooled<T>(
   attemptFn: AttemptFn<T>,
   opts: RunOptions = {},
 ): Promise<PoolOutcome<T>> {
-  const started = rt.now();
-  const deadline = started + (opts.deadlineMs ?? rt.policy.requestDeadlineMs);
-  const userSignal = opts.signal;
-  const trail: Attempt[] = [];
-  let totalWaited = 0;
-  let calls = 0;
-
-  const emit = (event: PoolEvent) => {
-    try {
-      rt.onEvent?.(event);
-    } catch {
-      // A broken listener must not break the request.
-    }
-  };
-  const push = (a: Attempt) => {
-    if (a.message) a.message = redactSecrets(a.message, rt.secrets);
-    trail.push(a);
-    emit({ type: 'attempt', tier, attempt: a });
-  };
-  const fail = (error: FreeModelPoolError): never => {
-    emit({ type: 'failure', tier, error });
-    throw error;
-  };
-  const abort = (cause?: unknown): never =>
-    fail(
-      new PoolAbortedError(`The request to the ${tier} pool was aborted by the caller; no further model was called.`, {
-        reason: 'aborted',
-        tier,
-        attempts: trail,
-        cause,
-      }),
-    );
-
-  if (userSignal?.aborted) abort(userSignal.reason);
+  const run = new Run(rt, tier, opts);
+  if (run.signal?.aborted) run.abort(run.signal.reason);
 
   const pool = rt.getPool();
   const selection = selectCandidates({
     ids: pool.tiers[tier] ?? [],
     models: pool.models,
     health: (id) => rt.store.getModelHealth(id),
-    now: started,
+    now: run.started,
     needs,
     assumeUnknownVision: tier === 'vision',
     capacity: rt.policy,
   });
-  for (const s of selection.skipped) push(s);
+  for (const s of selection.skipped) run.push(s);
 
-  let stopNote = '';
-  // Set once an account-wide limit blocks free models: later free candidates are skipped without a
-  // call, and a pinned paid model in the tier may still answer.
-  let dailyBlock: DailyBlock | undefined;
-  let minuteBlock: MinuteBlock | undefined;
+  const { candidates } = selection;
   let index = 0;
-  while (index < selection.candidates.length) {
-    const modelId = selection.candidates[index]!;
-    const free = countsAsFreeCall(modelId);
+  while (index < candidates.length) {
+    const modelId = candidates[index]!;
+    const isLast = index === candidates.length - 1;
     // Skips cost nothing, so they come before the maxAttempts and deadline checks.
-    if (free && (dailyBlock || minuteBlock)) {
-      push({
-        model: modelId,
-        outcome: 'skipped',
-        reason: dailyBlock ? 'account_daily_limit' : 'account_minute_limit',
-        message: dailyBlock ? `daily free-model limit reached; resets at ${isoSeconds(dailyBlock.resetAt)}` : minuteBlock!.message,
-        waitedMs: 0,
-        durationMs: 0,
-      });
+    const skip = skipNow(run, selection, modelId, isLast);
+    if (skip) {
+      run.push(skip);
       index++;
       continue;
     }
-    if (calls >= rt.policy.maxAttempts) {
-      stopNote = ` (stopped after ${calls} calls, the maxAttempts limit)`;
+    if (run.calls >= rt.policy.maxAttempts) {
+      run.stopNote = ` (stopped after ${run.calls} calls, the maxAttempts limit)`;
       break;
     }
-    if (rt.now() >= deadline) {
-      stopNote = ` (the request deadline of ${formatDuration(deadline - started)} passed)`;
-      break;
-    }
-    // Another request may have cooled or removed this model since the candidates were picked.
-    const health = rt.store.getModelHealth(modelId);
-    if (health?.removed || (health && health.cooldownUntil > rt.now())) {
-      push({
-        model: modelId,
-        outcome: 'skipped',
-        reason: health.removed ? 'model_gone' : 'model_rate_limit',
-        message: health.removed ? 'removed from the pool' : `cooling down until ${formatTime(health.cooldownUntil, rt.now())}`,
-        waitedMs: 0,
-        durationMs: 0,
-        ...(health.removed ? {} : { cooldownUntil: health.cooldownUntil }),
-      });
+    if (run.deadlinePassed()) break;
+
+    const slot = await takeAccountSlot(run, modelId);
+    if (slot === 'blocked') continue; // skipped (without a call) at the top of the loop
+    if (slot === 'deadline') break;
+    // The wait may have been long: another request may have cooled, removed or filled this model.
+    const late = skipNow(run, selection, modelId, isLast);
+    if (late) {
+      releaseSlot(rt, slot);
+      run.push(late);
       index++;
       continue;
     }
-    // Another request may have used the model's learned upstream capacity meanwhile. Skipped only
-    // while a later candidate remains: a learned capacity is a guess and never leaves a request empty.
-    const full = selection.capacityFallback ? undefined : capacityBlock(health, rt.now(), rt.policy);
-    if (full && index < selection.candidates.length - 1) {
-      push(capacitySkip(modelId, full, rt.now()));
-      index++;
-      continue;
-    }
+    if (!reserveDay(run, modelId, slot)) continue;
 
-    // Account limits, before any free-model call.
-    let waitedMs = 0;
-    let reservedAt: number | undefined;
-    if (free) {
-      const daily = rt.quota.check(rt.now());
-      if (!daily.ok) {
-        dailyBlock = { resetAt: daily.resetAt, limit: rt.quota.state(rt.now()).limit };
-        continue; // skipped (without a call) at the top of the loop
-      }
-      const waitStart = rt.now();
-      try {
-        const maxWaitMs = Math.max(0, Math.min(rt.policy.maxWaitMs, deadline - waitStart));
-        const acquired = await rt.pacer.acquire({ now: rt.now, sleep: rt.sleep, signal: userSignal, maxWaitMs });
-        waitedMs = acquired.waitedMs;
-        reservedAt = acquired.reservedAt;
-      } catch (e) {
-        if (userSignal?.aborted) abort(e);
-        if (!(FreeModelPoolError.isInstance(e) && e.reason === 'account_minute_limit')) throw e;
-        totalWaited += rt.now() - waitStart;
-        minuteBlock = { retryAt: e.retryAt, message: e.message, cause: e };
-        continue; // skipped (without a call) at the top of the loop
-      }
-      if (waitedMs > 0) {
-        totalWaited += waitedMs;
-        emit({ type: 'wait', tier, waitMs: waitedMs, reason: 'account_minute_limit' });
-      }
-      if (userSignal?.aborted) {
-        rt.pacer.release(reservedAt!);
-        abort(userSignal.reason);
-      }
-      // A wait may end at (or, with a late timer, just past) the deadline: a call then could only
-      // time out, and would still count against the day.
-      if (rt.now() >= deadline) {
-        rt.pacer.release(reservedAt!);
-        stopNote = ` (the request deadline of ${formatDuration(deadline - started)} passed)`;
-        break;
-      }
-      // The day is counted before the call, in the same step as the check (see DailyQuota.reserve).
-      const day = rt.quota.reserve(rt.now());
-      if (!day.ok) {
-        rt.pacer.release(reservedAt!);
-        dailyBlock = { resetAt: day.resetAt, limit: rt.quota.state(rt.now()).limit };
-        continue; // skipped (without a call) at the top of the loop
-      }
-    }
-    if (userSignal?.aborted) abort(userSignal.reason);
+    const next = await callOnce(run, modelId, attemptFn, slot);
+    if (next.done) return next.outcome;
+    if (next.advance) index++;
+  }
 
-    // The call, under its own timeout.
-    const fullTimeoutMs = opts.attemptTimeoutMs ?? rt.policy.attemptTimeoutMs;
-    const timeoutMs = Math.max(1, Math.min(fullTimeoutMs, deadline - rt.now()));
-    // A timeout cut short by the request deadline says nothing about the model: no cooldown then.
-    const cutByDeadline = timeoutMs < fullTimeoutMs;
-    const sentAt = rt.now();
-    calls++;
-    // Counted before the answer, so concurrent requests see the model's window filling up.
-    rt.store.setModelHealth(modelId, recordCallSent(rt.store.getModelHealth(modelId) ?? initialHealth(sentAt), sentAt, rt.policy));
-    const { result, error, timedOut } = await timedAttempt(attemptFn, modelId, userSignal, timeoutMs);
-    const endedAt = rt.now();
-    const durationMs = endedAt - sentAt;
-    // OpenRouter counts every free call against the day, failed ones included: counted above.
-    if (reservedAt !== undefined) rt.pacer.settle(reservedAt, endedAt);
+  return run.fail(noAnswerError(rt, tier, needs, run.trail, { dailyBlock: run.dailyBlock, minuteBlock: run.minuteBlock, stopNote: run.stopNote }));
+}
 
-    if (result) {
-      const healthy = recordSuccess(rt.store.getModelHealth(modelId), durationMs, endedAt);
-      rt.store.setModelHealth(modelId, learnFromSuccess(healthy, endedAt, rt.policy));
-      const servedBy = result.servedBy || modelId;
-      push({
-        model: modelId,
-        outcome: 'success',
-        ...(servedBy !== modelId ? { message: `served by ${servedBy}` } : {}),
-        waitedMs,
-        durationMs,
-      });
-      const outcome: PoolOutcome<T> = {
-        value: result.value,
-        model: servedBy,
-        tier,
-        attempts: trail,
-        waitedMs: totalWaited,
-        ...(result.usage ? { usage: result.usage } : {}),
-      };
-      emit({ type: 'success', outcome });
-      return outcome;
-    }
-
-    if (userSignal?.aborted) {
-      push({ model: modelId, outcome: 'failed', reason: 'aborted', message: 'aborted by the caller', waitedMs, durationMs });
-      abort(error);
-    }
-    const failure = classifyAttemptError(error, timedOut, timeoutMs, rt, userSignal);
-    const policy = POLICY[failure.reason];
-    const line: Attempt = {
+/**
+ * Why `modelId` cannot be called at this moment, as a skipped trail line, or undefined when it can:
+ * an account limit already blocks free models, or (since the candidates were picked, or during the
+ * wait for a slot) the model was removed, started cooling down, or used its learned capacity. A
+ * learned capacity is a guess, so it never skips the last candidate.
+ */
+function skipNow(run: Run, selection: CandidateSelection, modelId: string, isLast: boolean): Attempt | undefined {
+  const { rt } = run;
+  const now = rt.now();
+  if (countsAsFreeCall(modelId) && (run.dailyBlock || run.minuteBlock)) {
+    return {
       model: modelId,
-      outcome: 'failed',
-      reason: failure.reason,
-      ...(failure.status !== undefined ? { status: failure.status } : {}),
-      message: failure.message,
-      waitedMs,
-      durationMs,
+      outcome: 'skipped',
+      reason: run.dailyBlock ? 'account_daily_limit' : 'account_minute_limit',
+      message: run.dailyBlock ? `daily free-model limit reached; resets at ${isoSeconds(run.dailyBlock.resetAt)}` : run.minuteBlock!.message,
+      waitedMs: 0,
+      durationMs: 0,
     };
+  }
+  const health = rt.store.getModelHealth(modelId);
+  if (health?.removed) {
+    return { model: modelId, outcome: 'skipped', reason: 'model_gone', message: 'removed from the pool', waitedMs: 0, durationMs: 0 };
+  }
+  if (health && health.cooldownUntil > now) {
+    return {
+      model: modelId,
+      outcome: 'skipped',
+      reason: 'model_rate_limit',
+      message: `cooling down until ${formatTime(health.cooldownUntil, now)}`,
+      waitedMs: 0,
+      durationMs: 0,
+      cooldownUntil: health.cooldownUntil,
+    };
+  }
+  const full = selection.capacityFallback || isLast ? undefined : capacityBlock(health, now, rt.policy);
+  return full ? capacitySkip(modelId, full, now) : undefined;
+}
 
-    if (failure.reason === 'account_minute_limit' || failure.reason === 'account_daily_limit') {
-      // Refused by the account before it reached the model: it used none of the model's capacity.
-      const h = rt.store.getModelHealth(modelId);
-      if (h) rt.store.setModelHealth(modelId, forgetCall(h, sentAt));
-    }
-    if (failure.reason === 'account_minute_limit') {
-      // Account-wide: every free model shares the window. Wait (next acquire) and retry this model.
+/**
+ * Takes a slot in the account window for a free model (waiting up to maxWaitMs, bounded by the
+ * deadline). Paid models need none. Returns 'blocked' when an account limit now blocks free models
+ * (recorded on the run), 'deadline' when the wait ended at the deadline, where a call could only
+ * time out and would still count against the day.
+ */
+async function takeAccountSlot(run: Run, modelId: string): Promise<AccountSlot | 'blocked' | 'deadline'> {
+  const { rt } = run;
+  if (!countsAsFreeCall(modelId)) return { waitedMs: 0 };
+  const daily = rt.quota.check(rt.now());
+  if (!daily.ok) {
+    run.dailyBlock = { resetAt: daily.resetAt, limit: rt.quota.state(rt.now()).limit };
+    return 'blocked';
+  }
+  const waitStart = rt.now();
+  let slot: AccountSlot;
+  try {
+    const maxWaitMs = Math.max(0, Math.min(rt.policy.maxWaitMs, run.deadline - waitStart));
+    const acquired = await rt.pacer.acquire({ now: rt.now, sleep: rt.sleep, signal: run.signal, maxWaitMs });
+    slot = { waitedMs: acquired.waitedMs, reservedAt: acquired.reservedAt };
+  } catch (e) {
+    if (run.signal?.aborted) run.abort(e);
+    if (!(FreeModelPoolError.isInstance(e) && e.reason === 'account_minute_limit')) throw e;
+    run.totalWaited += rt.now() - waitStart;
+    run.minuteBlock = { retryAt: e.retryAt, message: e.message, cause: e };
+    return 'blocked';
+  }
+  if (slot.waitedMs > 0) {
+    run.totalWaited += slot.waitedMs;
+    run.emit({ type: 'wait', tier: run.tier, waitMs: slot.waitedMs, reason: 'account_minute_limit' });
+  }
+  if (run.signal?.aborted) {
+    releaseSlot(rt, slot);
+    run.abort(run.signal.reason);
+  }
+  if (run.deadlinePassed()) {
+    releaseSlot(rt, slot);
+    return 'deadline';
+  }
+  return slot;
+}
+
+function releaseSlot(rt: PoolRuntime, slot: AccountSlot): void {
+  if (slot.reservedAt !== undefined) rt.pacer.release(slot.reservedAt);
+}
+
+/**
+ * Counts the call against the day before it is sent, in the same step as the check, so concurrent
+ * requests cannot overshoot the cap. False (slot given back, free models blocked) when the day
+ * ran out meanwhile.
+ */
+function reserveDay(run: Run, modelId: string, slot: AccountSlot): boolean {
+  const { rt } = run;
+  if (!countsAsFreeCall(modelId)) return true;
+  const day = rt.quota.reserve(rt.now());
+  if (day.ok) return true;
+  releaseSlot(rt, slot);
+  run.dailyBlock = { resetAt: day.resetAt, limit: rt.quota.state(rt.now()).limit };
+  return false;
+}
+
+type CallStep<T> = { done: true; outcome: PoolOutcome<T> } | { done: false; advance: boolean };
+
+/**
+ * Sends one call and applies its outcome: a success ends the run; a failure goes to the model's
+ * health (`applyFailure`) and the reason's policy decides whether the same candidate is tried
+ * again (`wait`), the next one (`rotate`, `stop_free`), or the run ends (`stop`).
+ */
+async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, slot: AccountSlot): Promise<CallStep<T>> {
+  const { rt, tier } = run;
+  if (run.signal?.aborted) {
+    releaseSlot(rt, slot);
+    run.abort(run.signal.reason);
+  }
+  const fullTimeoutMs = run.opts.attemptTimeoutMs ?? rt.policy.attemptTimeoutMs;
+  const timeoutMs = Math.max(1, Math.min(fullTimeoutMs, run.deadline - rt.now()));
+  // A timeout cut short by the request deadline says nothing about the model: no cooldown then.
+  const cutByDeadline = timeoutMs < fullTimeoutMs;
+  const sentAt = rt.now();
+  run.calls++;
+  noteCallSent(rt, modelId, sentAt);
+  const { result, error, timedOut } = await timedAttempt(attemptFn, modelId, run.signal, timeoutMs);
+  const endedAt = rt.now();
+  const durationMs = endedAt - sentAt;
+  // OpenRouter counts every free call against the day, failed ones included: counted before the call.
+  if (slot.reservedAt !== undefined) rt.pacer.settle(slot.reservedAt, endedAt);
+  const waitedMs = slot.waitedMs;
+
+  if (result) {
+    applySuccess(rt, modelId, durationMs, endedAt);
+    const servedBy = result.servedBy || modelId;
+    run.push({ model: modelId, outcome: 'success', ...(servedBy !== modelId ? { message: `served by ${servedBy}` } : {}), waitedMs, durationMs });
+    const outcome: PoolOutcome<T> = {
+      value: result.value,
+      model: servedBy,
+      tier,
+      attempts: run.trail,
+      waitedMs: run.totalWaited,
+      ...(result.usage ? { usage: result.usage } : {}),
+    };
+    if (run.opts.reportSuccess !== false) run.emit({ type: 'success', outcome });
+    return { done: true, outcome };
+  }
+
+  if (run.signal?.aborted) {
+    run.push({ model: modelId, outcome: 'failed', reason: 'aborted', message: 'aborted by the caller', waitedMs, durationMs });
+    run.abort(error);
+  }
+  const failure = classifyAttemptError(error, timedOut, timeoutMs, rt, run.signal);
+  const line: Attempt = {
+    model: modelId,
+    outcome: 'failed',
+    reason: failure.reason,
+    ...(failure.status !== undefined ? { status: failure.status } : {}),
+    message: failure.message,
+    waitedMs,
+    durationMs,
+  };
+  const cooldownUntil = applyFailure(rt, modelId, failure, { sentAt, endedAt, cutByDeadline: cutByDeadline && timedOut });
+  if (cooldownUntil !== undefined) line.cooldownUntil = cooldownUntil;
+  run.push(line);
+
+  switch (POLICY[failure.reason]) {
+    case 'wait':
+      // Account-wide: every free model shares the window. The next acquire waits; then this model again.
       rt.pacer.observe429(failure, endedAt);
-      push(line);
-      continue;
-    }
-    if (failure.reason === 'account_daily_limit') {
+      return { done: false, advance: false };
+    case 'stop_free': {
       // Account-wide until the reset: no other free model can answer, so none is called.
       rt.quota.observe429(failure, endedAt);
-      push(line);
       const check = rt.quota.check(endedAt);
-      dailyBlock = {
+      run.dailyBlock = {
         resetAt: check.ok ? (failure.retryAt ?? endedAt) : check.resetAt,
         limit: failure.rateLimitLimit,
         serverMessage: failure.message,
         status: failure.status,
       };
-      index++;
-      continue;
+      return { done: false, advance: true };
     }
-    if (policy === 'stop') {
-      push(line);
-      if (failure.reason === 'aborted') abort(error);
-      fail(
+    case 'stop':
+      if (failure.reason === 'aborted') run.abort(error);
+      return run.fail(
         new RequestStoppedError(
           `The request to the ${tier} pool was stopped: ${modelId} ${reasonDescription(failure.reason)}` +
             `${failure.status !== undefined ? ` (${failure.status})` : ''}: ${failure.message}. Another model would fail the same way.`,
-          { reason: failure.reason, tier, attempts: trail, status: failure.status, retryAt: failure.retryAt },
+          { reason: failure.reason, tier, attempts: run.trail, status: failure.status, retryAt: failure.retryAt },
         ),
       );
-    }
-    if (failure.reason === 'timeout' && cutByDeadline && timedOut) {
-      push(line);
-      index++;
-      continue;
-    }
-    // Rotate: the model's health absorbs the failure (removal, cooldown, or a note), then the next one.
-    let updated = recordFailure(rt.store.getModelHealth(modelId), failure, endedAt, rt.ladder);
-    // The model's own rate limit teaches its upstream capacity, so later windows skip it without a call.
-    if (failure.reason === 'model_rate_limit') updated = learnFromRateLimit(updated, sentAt, endedAt, failure.message, rt.policy);
-    rt.store.setModelHealth(modelId, updated);
-    if (cooldownApplies(failure.reason) && updated.cooldownUntil > endedAt) line.cooldownUntil = updated.cooldownUntil;
-    push(line);
-    index++;
+    case 'rotate':
+      return { done: false, advance: true };
   }
-
-  return fail(noAnswerError(rt, tier, needs, trail, { dailyBlock, minuteBlock, stopNote }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AccountPacer, CooldownLadder, DailyQuota } from '../limits/index.js';
 import type { PoolDefinition, PoolPolicy } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
-import type { PoolEventListener } from './requests.js';
+import type { PoolEvent, PoolEventListener } from './requests.js';
 
 /** Everything the run loop reads and updates, assembled once by the FreeModelPool facade. */
 export interface PoolRuntime {
@@ -25,4 +25,13 @@ export interface PoolRuntime {
  */
 export function countsAsFreeCall(modelId: string): boolean {
   return modelId.endsWith(':free') || modelId === 'openrouter/free';
+}
+
+/** Reports an event to the pool's listener; a listener that throws must not break the request. */
+export function emitEvent(rt: PoolRuntime, event: PoolEvent): void {
+  try {
+    rt.onEvent?.(event);
+  } catch {
+    // ignored: the listener's problem, not the request's
+  }
 }

@@ -1,23 +1,28 @@
-import { streamText, type TextStreamPart, type ToolSet } from 'ai';
-import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
-import { FreeModelPoolError, PoolAbortedError } from '../errors.js';
-import { classifyFailure, redactSecrets } from '../failures/index.js';
-import { recordFailure } from '../limits/index.js';
+import { streamText, type LanguageModel, type TextStreamPart, type ToolSet } from 'ai';
+import { PoolAbortedError, StreamInterruptedError } from '../errors.js';
+import { classifyFailure, redactError } from '../failures/index.js';
+import { StreamBodyGuard } from '../openrouter/stream-body-guard.js';
 import type { ClassifiedFailure, PoolOutcome, RequestNeeds, TokenUsage } from '../types.js';
 import { ClassifiedAttemptError, invalidOutput } from './attempt-error.js';
 import { sharedCallOptions, toTokenUsage } from './calls/common.js';
+import { applyFailure } from './model-outcome.js';
 import type { PoolStream, TextRequest } from './requests.js';
 import { runPooled, type AttemptFn } from './run-loop.js';
-import type { PoolRuntime } from './runtime.js';
+import { emitEvent, type PoolRuntime } from './runtime.js';
 import { deferred, TextChannel } from './text-channel.js';
 
 type Part = TextStreamPart<ToolSet>;
+
+/** A chat model for one attempt, fetching through the given `fetch`. */
+export type StreamModelFactory = (modelId: string, fetch: typeof globalThis.fetch) => LanguageModel;
 
 /** A stream that produced its first text chunk: the rest is read by the pump. */
 interface StartedStream {
   first: string;
   parts: AsyncIterator<Part>;
   controller: AbortController;
+  guard: StreamBodyGuard;
+  sentAt: number;
   /** Unlinks the stream from the caller's signal; called once the stream has ended either way. */
   release: () => void;
 }
@@ -34,18 +39,37 @@ function isErrorFinish(part: Part): boolean {
   return part.type === 'finish' && (part.finishReason === 'error' || part.rawFinishReason === 'error');
 }
 
-/** An `error` part, or a `finish` with reason "error", as something the classifier understands. */
-function streamFailure(part: Part, modelId: string): unknown {
-  if (part.type === 'error') return part.error;
-  return new ClassifiedAttemptError({ reason: 'server_error', status: 200, message: `${modelId} ended its stream with finish_reason "error"` });
+/**
+ * A finish the server never sent. OpenRouter ends every complete answer with a chunk that carries
+ * a finish reason (`stop`, `length`, …); when the body just ends, the provider still reports a
+ * finish, with no raw reason. That answer was cut off.
+ */
+function isMissingFinish(part: Part): boolean {
+  return part.type === 'finish' && !part.rawFinishReason && part.finishReason !== 'length' && part.finishReason !== 'stop';
+}
+
+/** What a broken stream failed with, as something the classifier understands. */
+function streamFailure(part: Part | undefined, modelId: string, guard: StreamBodyGuard): unknown {
+  if (part?.type === 'error') return part.error;
+  if (part && isErrorFinish(part)) {
+    return new ClassifiedAttemptError({ reason: 'server_error', status: 200, message: `${modelId} ended its stream with finish_reason "error"` });
+  }
+  // The body failed (a reset connection, a body cut short): that is the cause, not the missing finish.
+  if (guard.bodyError !== undefined) return guard.bodyError;
+  return new ClassifiedAttemptError({
+    reason: 'truncated',
+    status: 200,
+    message: `${modelId} ended its stream without a finish reason or [DONE]`,
+  });
 }
 
 /**
  * One streaming attempt, which counts as answered at its first non-empty text delta. Before that,
- * an error part, a finish with reason "error", or an end without text fails the attempt and the
- * run loop moves on; ai@7's `textStream` would hide those (it just ends), so `fullStream` is read.
+ * an error part, a finish with reason "error", a missing finish or an end without text fails the
+ * attempt and the run loop moves on; ai@7's `textStream` would hide those (it just ends), so
+ * `fullStream` is read.
  */
-function streamAttempt(client: OpenRouterProvider, request: TextRequest): AttemptFn<StartedStream> {
+function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: PoolRuntime): AttemptFn<StartedStream> {
   return async (modelId, signal) => {
     // Our own controller, so the pump can also stop the stream on an idle timeout after the run loop
     // has let go. It follows the attempt's signal (caller abort / first-chunk timeout) until the first
@@ -61,8 +85,10 @@ function streamAttempt(client: OpenRouterProvider, request: TextRequest): Attemp
       unlinkAttempt();
       caller?.removeEventListener('abort', forwardCaller);
     };
+    const guard = new StreamBodyGuard();
+    const sentAt = rt.now();
     const result = streamText({
-      model: client.chat(modelId),
+      model: makeModel(modelId, guard.fetch),
       prompt: request.prompt,
       ...sharedCallOptions(request, controller.signal),
       onError: () => {}, // errors are read from fullStream; the default handler would only log them
@@ -76,7 +102,7 @@ function streamAttempt(client: OpenRouterProvider, request: TextRequest): Attemp
     const giveUp = async (error: unknown): Promise<never> => {
       release();
       controller.abort(error);
-      await parts.return?.().catch(() => {});
+      await closeQuietly(parts);
       throw error;
     };
     for (;;) {
@@ -86,27 +112,42 @@ function streamAttempt(client: OpenRouterProvider, request: TextRequest): Attemp
       } catch (e) {
         return giveUp(e);
       }
-      if (step.done) return giveUp(invalidOutput(`${modelId} ended its stream without any text`));
+      if (step.done) return giveUp(guard.bodyError ?? invalidOutput(`${modelId} ended its stream without any text`));
       const part = step.value;
       if (part.type === 'text-delta' && part.text !== '') {
         unlinkAttempt(); // the first-chunk timeout no longer applies; the caller link stays
-        return { value: { first: part.text, parts, controller, release } };
+        return { value: { first: part.text, parts, controller, guard, sentAt, release } };
       }
-      if (part.type === 'error' || isErrorFinish(part)) {
-        return giveUp(streamFailure(part, modelId));
-      }
+      if (part.type === 'error' || isErrorFinish(part)) return giveUp(streamFailure(part, modelId, guard));
       if (part.type === 'abort') return giveUp(signal.reason ?? new DOMException('aborted', 'AbortError'));
-      if (part.type === 'finish') return giveUp(invalidOutput(`${modelId} finished its stream without any text (${part.finishReason})`));
+      if (part.type === 'finish') {
+        if (guard.bodyError !== undefined || isMissingFinish(part)) return giveUp(streamFailure(part, modelId, guard));
+        return giveUp(invalidOutput(`${modelId} finished its stream without any text (${part.finishReason})`));
+      }
     }
   };
 }
 
+/** Ends the stream's iteration; a stream that already failed may reject here, which changes nothing. */
+function closeQuietly(parts: AsyncIterator<Part>): Promise<void> {
+  try {
+    return Promise.resolve(parts.return?.()).then(
+      () => {},
+      () => {},
+    );
+  } catch {
+    return Promise.resolve();
+  }
+}
+
 /**
  * `streamText` over the pool. Fails over only before the first text chunk; once text has been
- * emitted, a failure ends the stream with an error (text/outcome reject, textStream throws) and the
- * answer is never continued by another model, so two models' output is never joined.
+ * emitted, a failure (an error part, a finish with reason "error", an end without a finish reason,
+ * a reset connection, an idle timeout) ends the stream with a `StreamInterruptedError`
+ * (text/outcome reject, textStream throws) and the answer is never continued by another model, so
+ * two models' output is never joined. A `length` finish (max tokens reached) is a normal end.
  */
-export function pooledStream(rt: PoolRuntime, client: OpenRouterProvider, request: TextRequest, needs: RequestNeeds): PoolStream {
+export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, request: TextRequest, needs: RequestNeeds): PoolStream {
   const channel = new TextChannel();
   const text = deferred<string>();
   const usage = deferred<TokenUsage | undefined>();
@@ -118,13 +159,14 @@ export function pooledStream(rt: PoolRuntime, client: OpenRouterProvider, reques
   };
 
   const pump = async () => {
-    const started = await runPooled(rt, request.tier, needs, streamAttempt(client, request), {
+    const started = await runPooled(rt, request.tier, needs, streamAttempt(makeModel, request, rt), {
       signal: request.abortSignal,
       deadlineMs: request.deadlineMs,
       attemptTimeoutMs: rt.policy.firstChunkTimeoutMs,
+      reportSuccess: false,
     });
     const modelId = started.attempts[started.attempts.length - 1]!.model;
-    const { parts, controller, release } = started.value;
+    const { parts, controller, guard, sentAt, release } = started.value;
     let full = started.value.first;
     channel.push(full);
     let served = started.model;
@@ -136,40 +178,47 @@ export function pooledStream(rt: PoolRuntime, client: OpenRouterProvider, reques
       clearTimeout(idle);
       idle = setTimeout(() => controller.abort(new StreamTimeoutError(idleMs)), idleMs);
     };
-    const broken = (error: unknown): never => {
+    const broken = async (error: unknown): Promise<never> => {
       clearTimeout(idle);
       release();
       controller.abort(error);
-      void parts.return?.().catch(() => {});
+      await closeQuietly(parts);
       if (request.abortSignal?.aborted) {
-        throw new PoolAbortedError(`The stream from ${modelId} was aborted by the caller.`, {
-          reason: 'aborted',
-          tier: request.tier,
-          attempts: started.attempts,
-          cause: error,
-        });
+        throw redactError(
+          new PoolAbortedError(`The stream from ${modelId} was aborted by the caller.`, {
+            reason: 'aborted',
+            tier: request.tier,
+            attempts: started.attempts,
+            cause: error,
+          }),
+          rt.secrets,
+        );
       }
       const failure: ClassifiedFailure = ClassifiedAttemptError.isInstance(error)
         ? error.failure
         : controller.signal.reason instanceof StreamTimeoutError
           ? { reason: 'timeout', message: controller.signal.reason.message }
           : classifyFailure(error, { now: rt.now(), callerSignal: request.abortSignal, secrets: rt.secrets });
-      const now = rt.now();
-      rt.store.setModelHealth(modelId, recordFailure(rt.store.getModelHealth(modelId), failure, now, rt.ladder));
-      const err = new FreeModelPoolError(
-        redactSecrets(
-          `The stream from ${modelId} broke after it had started answering (${failure.reason}` +
-            `${failure.status !== undefined ? `, ${failure.status}` : ''}): ${failure.message}. ` +
-            'The partial answer was not continued by another model.',
-          rt.secrets,
-        ),
-        { reason: failure.reason, tier: request.tier, attempts: started.attempts, status: failure.status, cause: error },
+      applyFailure(rt, modelId, failure, { sentAt, endedAt: rt.now() });
+      const how =
+        failure.reason === 'truncated'
+          ? 'was cut off: it ended without a finish reason'
+          : `broke after it had started answering (${failure.reason}${failure.status !== undefined ? `, ${failure.status}` : ''})`;
+      const err = new StreamInterruptedError(
+        `The answer from ${modelId} ${how}: ${failure.message}. ` +
+          `The caller received ${full.length} characters; the partial answer was not continued by another model.`,
+        {
+          reason: failure.reason,
+          tier: request.tier,
+          attempts: started.attempts,
+          status: failure.status,
+          cause: error,
+          model: modelId,
+          receivedChars: full.length,
+        },
       );
-      try {
-        rt.onEvent?.({ type: 'failure', tier: request.tier, error: err });
-      } catch {
-        // A broken listener must not break the stream's error path.
-      }
+      redactError(err, rt.secrets);
+      emitEvent(rt, { type: 'failure', tier: request.tier, error: err });
       throw err;
     };
     arm();
@@ -178,22 +227,26 @@ export function pooledStream(rt: PoolRuntime, client: OpenRouterProvider, reques
       try {
         step = await parts.next();
       } catch (e) {
-        broken(controller.signal.aborted ? controller.signal.reason : e);
-        return;
+        return broken(controller.signal.aborted ? controller.signal.reason : e);
       }
-      if (step.done) break;
+      if (step.done) {
+        // An iteration that ends without its finish part: the body ended early.
+        if (reason === undefined) return broken(streamFailure(undefined, modelId, guard));
+        break;
+      }
       arm();
       const part = step.value;
       if (part.type === 'text-delta' && part.text !== '') {
         full += part.text;
         channel.push(part.text);
       } else if (part.type === 'error' || isErrorFinish(part)) {
-        broken(streamFailure(part, modelId));
+        return broken(streamFailure(part, modelId, guard));
       } else if (part.type === 'abort') {
-        broken(controller.signal.reason ?? new DOMException('aborted', 'AbortError'));
+        return broken(controller.signal.reason ?? new DOMException('aborted', 'AbortError'));
       } else if (part.type === 'finish-step') {
         if (part.response?.modelId) served = part.response.modelId;
       } else if (part.type === 'finish') {
+        if (guard.bodyError !== undefined || isMissingFinish(part)) return broken(streamFailure(part, modelId, guard));
         reason = part.finishReason;
         tokens = toTokenUsage(part.totalUsage);
       }
@@ -204,7 +257,9 @@ export function pooledStream(rt: PoolRuntime, client: OpenRouterProvider, reques
     text.resolve(full);
     usage.resolve(tokens);
     finishReason.resolve(reason);
-    outcome.resolve({ ...started, value: full, model: served, ...(tokens ? { usage: tokens } : {}) });
+    const done: PoolOutcome<string> = { ...started, value: full, model: served, ...(tokens ? { usage: tokens } : {}) };
+    outcome.resolve(done);
+    emitEvent(rt, { type: 'success', outcome: done });
   };
   pump().catch(failAll);
 

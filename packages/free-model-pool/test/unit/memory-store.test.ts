@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/state/index.js';
-import { cooldownApplies, POLICY, reasonDescription } from '../../src/failures/index.js';
-import type { FailureReason } from '../../src/types.js';
 
 describe('MemoryStore', () => {
   it('stores copies, lists health and forgets removed models', () => {
@@ -20,25 +18,6 @@ describe('MemoryStore', () => {
     expect(s.getAccountWindow()!.sentAt).toEqual([1, 2]);
     s.setDaily({ exhaustedUntil: 5, limit: 50 });
     expect(s.getDaily()).toEqual({ exhaustedUntil: 5, limit: 50 });
-  });
-});
-
-describe('failure policy table', () => {
-  const reasons = Object.keys(POLICY) as FailureReason[];
-  it('covers every reason with a policy and a description', () => {
-    expect(reasons).toHaveLength(15);
-    for (const r of reasons) expect(reasonDescription(r).length).toBeGreaterThan(3);
-  });
-  it('waits only on the minute limit; stops on account/request/caller reasons', () => {
-    expect(reasons.filter((r) => POLICY[r] === 'wait')).toEqual(['account_minute_limit']);
-    expect(reasons.filter((r) => POLICY[r] === 'stop').sort()).toEqual(
-      ['aborted', 'account_daily_limit', 'auth', 'bad_request', 'billing'].sort(),
-    );
-  });
-  it('cools down only transient model failures', () => {
-    expect(reasons.filter(cooldownApplies).sort()).toEqual(
-      ['invalid_output', 'model_rate_limit', 'network_error', 'server_error', 'timeout'].sort(),
-    );
   });
 });
 

@@ -1,0 +1,56 @@
+import { cooldownApplies, POLICY } from '../failures/index.js';
+import {
+  forgetCall,
+  initialHealth,
+  learnFromRateLimit,
+  learnFromSuccess,
+  recordCallSent,
+  recordFailure,
+  recordSuccess,
+} from '../limits/index.js';
+import type { ClassifiedFailure } from '../types.js';
+import type { PoolRuntime } from './runtime.js';
+
+/**
+ * The one place where a call's outcome reaches a model's health. Text, object, image and stream
+ * calls all go through these three functions, so a cooldown, a removal or a learned capacity is
+ * decided the same way whichever kind of call saw the failure.
+ */
+
+/** Counted before the answer, so concurrent requests see the model's window filling up. */
+export function noteCallSent(rt: PoolRuntime, modelId: string, sentAt: number): void {
+  rt.store.setModelHealth(modelId, recordCallSent(rt.store.getModelHealth(modelId) ?? initialHealth(sentAt), sentAt, rt.policy));
+}
+
+/** The model answered: its ladder resets and what it accepted in the window raises its capacity. */
+export function applySuccess(rt: PoolRuntime, modelId: string, durationMs: number, endedAt: number): void {
+  const healthy = recordSuccess(rt.store.getModelHealth(modelId), durationMs, endedAt);
+  rt.store.setModelHealth(modelId, learnFromSuccess(healthy, endedAt, rt.policy));
+}
+
+/**
+ * A failed call. Account-wide refusals never reached the model, and a request that is wrong (or
+ * that the caller aborted) says nothing about it: for every reason whose policy is not `rotate`
+ * the call leaves the model's window and nothing else changes. Everything else goes through `recordFailure` (removal, cooldown, or a
+ * note); a model's own rate limit also teaches its upstream capacity. A timeout that the request
+ * deadline cut short says nothing about the model and changes nothing.
+ *
+ * Returns the end of the cooldown this failure started or extended, when it did.
+ */
+export function applyFailure(
+  rt: PoolRuntime,
+  modelId: string,
+  failure: ClassifiedFailure,
+  at: { sentAt: number; endedAt: number; cutByDeadline?: boolean },
+): number | undefined {
+  const current = rt.store.getModelHealth(modelId);
+  if (POLICY[failure.reason] !== 'rotate') {
+    if (current) rt.store.setModelHealth(modelId, forgetCall(current, at.sentAt));
+    return undefined;
+  }
+  if (failure.reason === 'timeout' && at.cutByDeadline) return undefined;
+  let updated = recordFailure(current, failure, at.endedAt, rt.ladder);
+  if (failure.reason === 'model_rate_limit') updated = learnFromRateLimit(updated, at.sentAt, at.endedAt, failure.message, rt.policy);
+  rt.store.setModelHealth(modelId, updated);
+  return cooldownApplies(failure.reason) && updated.cooldownUntil > at.endedAt ? updated.cooldownUntil : undefined;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { FreeModelPoolError } from '../../src/errors.js';
+import { cooldownApplies, POLICY, reasonDescription } from '../../src/failures/index.js';
+import { ClassifiedAttemptError } from '../../src/pool/attempt-error.js';
+import { runPooled, type AttemptFn } from '../../src/pool/run-loop.js';
+import type { FailureReason } from '../../src/types.js';
+import { fakeRuntime } from './fake-runtime.js';
+
+const A = 'meta-llama/llama-3.2-3b-instruct:free';
+const B = 'google/gemma-3n-e4b-it:free';
+const REASONS = Object.keys(POLICY) as FailureReason[];
+
+/**
+ * Runs one request over [A, B] where A's first call fails with `reason` and every other call
+ * answers, and reports what the run loop did about it.
+ */
+async function afterFailure(reason: FailureReason) {
+  const { rt, now } = fakeRuntime({ freeRequestsPerWindow: 20, rateWindowMs: 1_000, maxWaitMs: 5_000, dailyLimit: 50 }, [A, B]);
+  const calls: string[] = [];
+  const attempt: AttemptFn<string> = async (model) => {
+    calls.push(model);
+    if (calls.length === 1) throw new ClassifiedAttemptError({ reason, status: 400, message: `simulated ${reason}` });
+    return { value: `answer from ${model}` };
+  };
+  const outcome = await runPooled(rt, 'small', {}, attempt).catch((e: unknown) => e);
+  const health = rt.store.getModelHealth(A);
+  return { calls, outcome, cooling: (health?.cooldownUntil ?? 0) > now(), removed: health?.removed === true };
+}
+
+describe('what the run loop does after each failure reason', () => {
+  it('every reason has a policy and a description a person can read', () => {
+    for (const r of REASONS) {
+      expect(['rotate', 'wait', 'stop_free', 'stop']).toContain(POLICY[r]);
+      expect(reasonDescription(r).length, r).toBeGreaterThan(3);
+    }
+  });
+
+  for (const reason of REASONS) {
+    const policy = POLICY[reason];
+    it(`${reason} (${policy})`, async () => {
+      const r = await afterFailure(reason);
+      if (policy === 'rotate') {
+        // The next model answers; the failing one is cooled, removed or only noted.
+        expect(r.calls).toEqual([A, B]);
+        expect(r.outcome).toMatchObject({ model: B });
+        expect(r.cooling).toBe(cooldownApplies(reason));
+        expect(r.removed).toBe(reason === 'model_gone');
+      } else if (policy === 'wait') {
+        // Account-wide per-minute limit: the same model again once the window reopens, no rotation.
+        expect(r.calls).toEqual([A, A]);
+        expect(r.outcome).toMatchObject({ model: A });
+        expect(r.cooling).toBe(false);
+      } else {
+        // stop / stop_free: no other free model is called, and the model's health is untouched.
+        expect(r.calls).toEqual([A]);
+        expect(FreeModelPoolError.isInstance(r.outcome)).toBe(true);
+        expect((r.outcome as FreeModelPoolError).reason).toBe(reason);
+        expect(r.cooling).toBe(false);
+        expect(r.removed).toBe(false);
+      }
+    });
+  }
+});

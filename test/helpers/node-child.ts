@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BUN = join(ROOT, 'node_modules', '.bin', 'bun');
+
+export interface ChildRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a TypeScript entry as a plain Node process, the way a user's agent runs: no test runner, no
+ * `unhandledRejection` handler, Node's default of exiting with code 1 on one. The entry is bundled
+ * with bun (workspace sources inlined through tsconfig paths, npm packages left external) into
+ * `<package>/.test-output/`, so its imports resolve from that package's node_modules.
+ */
+export async function runInNode(entry: string, opts: { packageDir: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ChildRun> {
+  const outDir = join(opts.packageDir, '.test-output');
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, basename(entry).replace(/\.ts$/, '.mjs'));
+  const build = await run(BUN, ['build', entry, '--target=node', '--packages=external', `--outfile=${out}`], ROOT, {}, 120_000);
+  if (build.code !== 0) throw new Error(`bundling ${entry} failed (exit ${build.code}): ${build.stderr || build.stdout}`);
+  return run(process.execPath, [out], dirname(out), opts.env ?? {}, opts.timeoutMs ?? 300_000);
+}
+
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The last line of stdout parsed as JSON: the child's figures. */
+export function lastJsonLine<T = Record<string, unknown>>(stdout: string): T {
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as T;
+}
