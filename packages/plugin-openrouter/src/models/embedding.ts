@@ -1,7 +1,7 @@
 import { ModelType, type IAgentRuntime, type TextEmbeddingParams } from '@elizaos/core';
 import { attributionHeaders, redactSecrets } from '@freepool/free-model-pool';
 import { emitModelUsed } from '../events.js';
-import { ensurePoolEntry, missingKeyError } from '../init.js';
+import { ensurePoolEntry, missingKeyError } from '../pool-entry.js';
 import { LOG_SOURCE } from '../logging.js';
 
 /** Longest time one embedding call may take before it fails. */

@@ -1,7 +1,7 @@
 import type { IAgentRuntime, ModelTypeName } from '@elizaos/core';
 import type { FreeModelPool, PoolOutcome, Tier, TokenUsage } from '@freepool/free-model-pool';
 import { emitModelUsed } from '../events.js';
-import { requirePool } from '../init.js';
+import { requirePool } from '../pool-entry.js';
 import { logFailed, logServed } from '../logging.js';
 
 /**

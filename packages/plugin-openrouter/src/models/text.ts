@@ -1,7 +1,7 @@
 import { ModelType, type GenerateTextParams, type IAgentRuntime, type ModelTypeName, type TextStreamResult } from '@elizaos/core';
 import type { TextRequest, Tier, TokenUsage } from '@freepool/free-model-pool';
 import { emitModelUsed } from '../events.js';
-import { requirePool } from '../init.js';
+import { requirePool } from '../pool-entry.js';
 import { logFailed, logServed } from '../logging.js';
 import { MODEL_TIERS } from '../model-tiers.js';
 import { pooledCall } from './pooled-call.js';

@@ -1,0 +1,119 @@
+import type { IAgentRuntime } from '@elizaos/core';
+import { FreeModelPool, FreeModelPoolError, loadDefaultPools, MemoryStore, PoolConfigError, redactSecrets, type PoolStore } from '@freepool/free-model-pool';
+import { healOnModelGone, refreshFromCatalog } from './catalog-refresh.js';
+import { resolveSettings } from './config.js';
+import { LOG_SOURCE } from './logging.js';
+import { buildPoolDefinition, describeTiers } from './pool-definition.js';
+import { getPoolEntry, setPoolEntry, type PoolEntry } from './pool-registry.js';
+import { RuntimeCacheStore, poolStateCacheKey } from './state/runtime-cache-store.js';
+import { shareAccountLimits } from './state/shared-account.js';
+import { requestLogFor } from './status/request-log.js';
+
+// Each runtime's pool entry: its settings, its pool and the pool's saved state. Imports no model handler,
+// so the handlers can import it without a cycle through init.ts, which registers TEXT_EMBEDDING.
+
+const starting = new WeakMap<IAgentRuntime, Promise<PoolEntry>>();
+
+/** The runtime's pool entry, creating it on first use (handlers called without init get one too). */
+export function ensurePoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
+  const existing = getPoolEntry(runtime);
+  if (existing) return Promise.resolve(existing);
+  let pending = starting.get(runtime);
+  if (!pending) {
+    pending = createPoolEntry(runtime).finally(() => starting.delete(runtime));
+    starting.set(runtime, pending);
+  }
+  return pending;
+}
+
+async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
+  const settings = resolveSettings(runtime, (m) => runtime.logger.warn({ src: LOG_SOURCE }, m));
+  const entry: PoolEntry = { settings, gone: new Set() };
+
+  if (!settings.apiKey) {
+    runtime.logger.warn(
+      { src: LOG_SOURCE },
+      'OPENROUTER_API_KEY is not set: the agent starts, but every OpenRouter model call will fail until you set it (free models need a key too; create one at https://openrouter.ai/keys)',
+    );
+    setPoolEntry(runtime, entry);
+    return entry;
+  }
+
+  const built = buildPoolDefinition(loadDefaultPools(), settings);
+  entry.pool = new FreeModelPool({
+    connection: {
+      apiKey: settings.apiKey,
+      baseURL: settings.baseURL,
+      httpReferer: settings.httpReferer,
+      appTitle: settings.appTitle,
+    },
+    pool: built.definition,
+    policy: settings.policy,
+    // Agents of this process on the same key pace and count against one account; what each learned
+    // survives a restart in its database unless OPENROUTER_PERSIST_STATE=false.
+    store: shareAccountLimits(await openStateStore(runtime, entry), settings.baseURL, settings.apiKey),
+    onEvent: (event) => {
+      requestLogFor(runtime).record(event); // the status route's request history
+      healOnModelGone(runtime, entry, event);
+    },
+  });
+
+  // Start-up work, each bounded by the catalog timeout, so handlers start on the refreshed pool and
+  // a daily cap already reached fails fast from the first request.
+  if (!settings.catalogRefresh) for (const note of built.notes) runtime.logger.warn({ src: LOG_SOURCE }, note);
+  await Promise.all([
+    settings.catalogRefresh ? refreshFromCatalog(runtime, entry, 'start-up') : undefined,
+    readAccountStatus(runtime, entry),
+  ]);
+
+  setPoolEntry(runtime, entry);
+  runtime.logger.info(
+    { src: LOG_SOURCE },
+    `free-model pool ready at ${settings.baseURL}: ${describeTiers(entry.pool.getPool())}` +
+      (settings.embeddingModel ? `; embeddings via ${settings.embeddingModel}` : ''),
+  );
+  return entry;
+}
+
+/**
+ * Seeds the daily counter from GET /key. A rejected key is worth a warning now rather than at the
+ * first message; anything else (old servers without the field, a slow network) only a debug line.
+ */
+async function readAccountStatus(runtime: IAgentRuntime, entry: PoolEntry): Promise<void> {
+  if (!entry.pool) return;
+  try {
+    await entry.pool.refreshAccountStatus(AbortSignal.timeout(entry.settings.catalogTimeoutMs));
+  } catch (error) {
+    const message = redactSecrets(error instanceof Error ? error.message : String(error), [entry.settings.apiKey]);
+    if (FreeModelPoolError.isInstance(error) && (error.reason === 'auth' || error.reason === 'billing')) {
+      runtime.logger.warn({ src: LOG_SOURCE }, `OpenRouter refused the account status check; model calls will fail too: ${message}`);
+    } else {
+      runtime.logger.debug({ src: LOG_SOURCE }, `account status not available: ${message}`);
+    }
+  }
+}
+
+/** The pool to call for `modelType`; throws a clear error when OPENROUTER_API_KEY is missing. */
+export async function requirePool(runtime: IAgentRuntime, modelType: string): Promise<{ entry: PoolEntry; pool: FreeModelPool }> {
+  const entry = await ensurePoolEntry(runtime);
+  if (!entry.pool) throw missingKeyError(modelType);
+  await entry.stateLoaded;
+  return { entry, pool: entry.pool };
+}
+
+export function missingKeyError(modelType: string): PoolConfigError {
+  return new PoolConfigError(
+    'OPENROUTER_API_KEY',
+    `${modelType} cannot call OpenRouter: OPENROUTER_API_KEY is not set. Set it in the character's settings.secrets or in the environment (free models need a key too; create one at https://openrouter.ai/keys).`,
+  );
+}
+
+/** The runtime's own pool state: in its database cache, or in memory when persistence is off. */
+async function openStateStore(runtime: IAgentRuntime, entry: PoolEntry): Promise<PoolStore> {
+  if (!entry.settings.persistState) return new MemoryStore();
+  const store = await RuntimeCacheStore.open(runtime, poolStateCacheKey(entry.settings.baseURL), (m) =>
+    runtime.logger.warn({ src: LOG_SOURCE }, m),
+  );
+  entry.stateLoaded = store.whenLoaded();
+  return store;
+}
