@@ -67,6 +67,8 @@ export interface Harness {
   sim: Simulator;
   pool: FreeModelPool;
   events: PoolEvent[];
+  /** The first event (already seen or still to come) that `match` accepts. */
+  whenEvent(match: (e: PoolEvent) => boolean): Promise<PoolEvent>;
 }
 
 export async function startHarness(
@@ -81,15 +83,28 @@ export async function startHarness(
 ): Promise<Harness> {
   const sim = await startSimulator({ scenario: { seed: 7, ...scenario }, port: 0, apiKey: opts.simApiKey });
   const events: PoolEvent[] = [];
+  const waiters: Array<{ match: (e: PoolEvent) => boolean; resolve: (e: PoolEvent) => void }> = [];
+  const record = (e: PoolEvent) => {
+    events.push(e);
+    for (const w of [...waiters]) {
+      if (!w.match(e)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(e);
+    }
+  };
+  const whenEvent = (match: (e: PoolEvent) => boolean) => {
+    const seen = events.find(match);
+    return seen ? Promise.resolve(seen) : new Promise<PoolEvent>((resolve) => waiters.push({ match, resolve }));
+  };
   const pool = new FreeModelPool({
     connection: { apiKey: FAKE_KEY, baseURL: sim.baseURL, httpReferer: 'https://example.test/app', appTitle: 'freepool tests' },
     pool: poolFromSimulator(sim, opts.tiers),
     policy: { ...FAST_POLICY, ...opts.policy },
     random: seededRandom(),
-    onEvent: (e) => events.push(e),
+    onEvent: record,
     ...opts.pool,
   });
-  return { sim, pool, events };
+  return { sim, pool, events, whenEvent };
 }
 
 export function callsTo(sim: Simulator, model: string): number {

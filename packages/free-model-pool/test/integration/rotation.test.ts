@@ -142,7 +142,8 @@ describe('abort', () => {
     expect(PoolAbortedError.isInstance(err)).toBe(true);
     expect(err.attempts).toHaveLength(1);
     expect(err.attempts[0]).toMatchObject({ model: SMALL[0], outcome: 'failed', reason: 'aborted' });
-    await new Promise((r) => setTimeout(r, 100));
+    // The run ends with its 'failure' event; once it has, no later call can follow.
+    expect(await h.whenEvent((e) => e.type === 'failure')).toEqual({ type: 'failure', tier: 'small', error: err });
     expect(h.sim.stats().total).toBe(1);
   });
 
