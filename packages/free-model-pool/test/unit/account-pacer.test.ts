@@ -119,7 +119,11 @@ describe('AccountPacer', () => {
     const pacer = new AccountPacer(store, policy);
     const controller = new AbortController();
     controller.abort();
-    await expect(pacer.acquire({ now: () => 0, sleep: async () => {}, signal: controller.signal, maxWaitMs: 1 })).rejects.toBeDefined();
+    const err = await pacer.acquire({ now: () => 0, sleep: async () => {}, signal: controller.signal, maxWaitMs: 1 }).catch((e) => e);
+    // The signal's own reason: abort() without one gives a DOMException named AbortError.
+    expect(err).toBeInstanceOf(DOMException);
+    expect(err.name).toBe('AbortError');
+    expect(err).toBe(controller.signal.reason);
     expect(store.getAccountWindow()).toBeUndefined();
   });
 });
