@@ -4,9 +4,9 @@ import { ModelType, type AgentRuntime } from '@elizaos/core';
 import { PoolConfigError } from '@freepool/free-model-pool';
 import openrouterFreePlugin from '@freepool/plugin-openrouter';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseImageDescription } from '../src/models/image.js';
-import { COOLDOWN_CLEAR_MS, FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, VISION, sleep, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, VISION, startRuntime, stopRuntime } from './helpers/runtime.js';
 
 /** A 1×1 PNG. */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -34,18 +34,20 @@ describe('IMAGE_DESCRIPTION through a real AgentRuntime', () => {
     await new Promise<void>((r) => images.listen(0, '127.0.0.1', r));
     imageURL = `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`;
     sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { account: { perMinute: 1000 } } });
-    runtime = await startRuntime({ OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: sim.baseURL, ...FAST_SETTINGS, ...PINNED_POOLS });
   });
   afterAll(async () => {
-    await stopRuntime(runtime);
     await sim?.close();
     images?.closeAllConnections();
     await new Promise((r) => images?.close(r));
   });
+  // A fresh runtime per test: no model is still cooling down from the test before.
   beforeEach(async () => {
-    await sleep(COOLDOWN_CLEAR_MS);
-    sim.resetStats();
     sim.setScenario({ account: { perMinute: 1000 } });
+    runtime = await startRuntime({ OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: sim.baseURL, ...FAST_SETTINGS, ...PINNED_POOLS });
+    sim.resetStats();
+  });
+  afterEach(async () => {
+    await stopRuntime(runtime);
   });
 
   it('describes a data: URL image with the vision pool and parses <title>/<description>', async () => {

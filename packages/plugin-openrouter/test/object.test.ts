@@ -1,8 +1,8 @@
 import { ModelType, type AgentRuntime } from '@elizaos/core';
 import { PoolExhaustedError } from '@freepool/free-model-pool';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COOLDOWN_CLEAR_MS, FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, sleep, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, startRuntime, stopRuntime } from './helpers/runtime.js';
 
 const personSchema = {
   type: 'object',
@@ -16,15 +16,17 @@ describe('OBJECT_SMALL / OBJECT_LARGE through a real AgentRuntime', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { account: { perMinute: 1000 } } });
-    runtime = await startRuntime({ OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: sim.baseURL, ...FAST_SETTINGS, ...PINNED_POOLS });
   });
   afterAll(async () => {
-    await stopRuntime(runtime);
     await sim?.close();
   });
+  // A fresh runtime per test: no model is still cooling down from the test before.
   beforeEach(async () => {
-    await sleep(COOLDOWN_CLEAR_MS);
+    runtime = await startRuntime({ OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: sim.baseURL, ...FAST_SETTINGS, ...PINNED_POOLS });
     sim.resetStats();
+  });
+  afterEach(async () => {
+    await stopRuntime(runtime);
   });
 
   it("returns a parsed object for output 'object' with a schema", async () => {

@@ -1,9 +1,9 @@
 import { EventType, ModelType, type AgentRuntime } from '@elizaos/core';
 import { PoolExhaustedError } from '@freepool/free-model-pool';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startProxy, type TestProxy } from './helpers/proxy.js';
-import { FAKE_KEY, FAST_SETTINGS, LARGE, PINNED_POOLS, SMALL, COOLDOWN_CLEAR_MS, callsByModel, sleep, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { FAKE_KEY, FAST_SETTINGS, LARGE, PINNED_POOLS, SMALL, callsByModel, startRuntime, stopRuntime } from './helpers/runtime.js';
 
 describe('TEXT_SMALL / TEXT_LARGE through a real AgentRuntime', () => {
   let sim: Simulator;
@@ -22,6 +22,13 @@ describe('TEXT_SMALL / TEXT_LARGE through a real AgentRuntime', () => {
         return false;
       },
     });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await sim?.close();
+  });
+  // A fresh runtime per test: no model is still cooling down from the test before.
+  beforeEach(async () => {
     runtime = await startRuntime(
       { OPENROUTER_API_KEY: FAKE_KEY, OPENROUTER_BASE_URL: proxy.baseURL, ...FAST_SETTINGS, ...PINNED_POOLS },
       {
@@ -42,18 +49,13 @@ describe('TEXT_SMALL / TEXT_LARGE through a real AgentRuntime', () => {
         },
       },
     );
-  });
-  afterAll(async () => {
-    await stopRuntime(runtime);
-    await proxy?.close();
-    await sim?.close();
-  });
-  beforeEach(async () => {
-    await sleep(COOLDOWN_CLEAR_MS);
     sim.resetStats();
     bodies.length = 0;
     events.length = 0;
     logs.length = 0;
+  });
+  afterEach(async () => {
+    await stopRuntime(runtime);
   });
 
   it('answers TEXT_SMALL from the first small model on the first try', async () => {

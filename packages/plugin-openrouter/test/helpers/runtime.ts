@@ -89,9 +89,6 @@ export function captureWarnings(into: string[]) {
   };
 }
 
-/** Longer than the test cooldown ladder (200 ms ± jitter): models cooled by one test are back for the next. */
-export const COOLDOWN_CLEAR_MS = 300;
-
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Calls per model, from the simulator's stats. */
