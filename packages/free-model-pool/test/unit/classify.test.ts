@@ -12,8 +12,9 @@ import { classifyFailure, classifyResponseBody, redactSecrets } from '../../src/
 import type { FailureReason } from '../../src/types.js';
 
 /**
- * Every error body in research/openrouter-api.md §4/§5 is a case here, classified twice: as the
- * APICallError ai@7 + @openrouter/ai-sdk-provider throw, and as a raw {status, headers, body}.
+ * The error bodies OpenRouter sends, in each form seen from it (the account's per-minute and daily
+ * 429s, upstream and shared-capacity 429s, 400/401/402/403/404), are the cases below, each classified
+ * twice: as the APICallError ai@7 + @openrouter/ai-sdk-provider throw, and as a raw {status, headers, body}.
  */
 
 const FAKE_KEY = 'sk-or-v1-FAKE-test-key-0000';

@@ -45,7 +45,8 @@ export interface StartOptions {
 
 /**
  * A real AgentRuntime on PGlite (`memory://`) with the plugin registered. plugin-sql first, then its
- * migrations, then initialize: initialize alone fails on a fresh database (elizaos.md §4).
+ * migrations, then initialize: on a fresh database initialize alone fails, because @elizaos/core
+ * 1.7.2 looks the agent up (ensureAgentExists) before it runs the plugin migrations that create its table.
  */
 export async function startRuntime(secrets: Record<string, string>, opts: StartOptions = {}): Promise<AgentRuntime> {
   const character: Character = {
