@@ -105,7 +105,7 @@ export class FreeModelPool {
 
   /**
    * Reads GET /key and seeds the daily counter from `free_model_daily_requests`. Returns what the
-   * server reported (an extension of the agreed `Promise<void>`), so status displays need no second call.
+   * server reported, so status displays need no second call.
    */
   async refreshAccountStatus(signal?: AbortSignal): Promise<KeyStatus> {
     const status = await fetchKeyStatus(this.connection, signal);
