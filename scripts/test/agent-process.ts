@@ -3,7 +3,7 @@
  * loads the plugin's dist/), then scripts/start-agent.ts, waiting for its "Open the web chat" line.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,15 @@ export function freePort(): Promise<number> {
 }
 
 export async function startAgentProcess(env: Record<string, string>, args: string[] = []): Promise<AgentProcess> {
+  const release = await acquireBuildLock();
+  try {
+    return await buildAndStart(env, args);
+  } finally {
+    release();
+  }
+}
+
+async function buildAndStart(env: Record<string, string>, args: string[]): Promise<AgentProcess> {
   const build = spawnSync(BUN, ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (build.status !== 0 || BUILT.some((f) => !existsSync(f))) {
     throw new Error(`bun run build failed or did not produce ${BUILT.join(', ')}:\n${build.stdout}\n${build.stderr}`);
@@ -70,4 +79,47 @@ export async function startAgentProcess(env: Record<string, string>, args: strin
   const agentId = /agent id ([0-9a-f-]{36})/.exec(out)?.[1];
   if (!agentId) throw new Error(`start-agent did not print the agent id:\n${out}`);
   return { url: ready.exec(out)![1]!, port, agentId, output: () => out, stop };
+}
+
+const LOCK_DIR = path.join(REPO_ROOT, '.test-output', 'build.lock');
+
+/**
+ * Test files that build and start the agent take turns: a build empties dist/ first, which would pull
+ * the plugin from under an agent another file is starting. A directory is the lock (mkdir is atomic);
+ * one left by a process that died is taken over. Returns the release, which may be called twice.
+ */
+export async function acquireBuildLock(timeoutMs = 600_000): Promise<() => void> {
+  mkdirSync(path.dirname(LOCK_DIR), { recursive: true });
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(path.join(LOCK_DIR, 'pid'), String(process.pid));
+      let held = true;
+      return () => {
+        if (held) rmSync(LOCK_DIR, { recursive: true, force: true });
+        held = false;
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (!holderAlive()) rmSync(LOCK_DIR, { recursive: true, force: true });
+    else if (Date.now() - started > timeoutMs) throw new Error(`waited ${timeoutMs / 1000} s for ${LOCK_DIR}; remove it if no test is running`);
+    else await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function holderAlive(): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
+  } catch {
+    return true; // just created, pid not written yet
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireBuildLock } from './agent-process.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bun = path.join(repoRoot, 'node_modules', '.bin', 'bun');
@@ -46,7 +47,11 @@ describe('bun run start (scripts/start-agent.ts)', () => {
   let exit: Promise<number | null>;
   let dataDir = '';
 
+  let releaseBuild = () => {};
+
   beforeAll(async () => {
+    // Not while another test file builds or starts its agent (a build empties dist/).
+    releaseBuild = await acquireBuildLock();
     // Always build, as `bun run start` does: a stale dist/ would test yesterday's plugin.
     const build = spawnSync(bun, ['run', 'build'], { cwd: repoRoot, encoding: 'utf8' });
     if (build.status !== 0 || builtEntries.some((f) => !existsSync(f))) {
@@ -69,9 +74,11 @@ describe('bun run start (scripts/start-agent.ts)', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     baseUrl = /Open the web chat: (http:\/\/\S+)/.exec(output)![1]!;
+    releaseBuild();
   }, 240_000);
 
   afterAll(async () => {
+    releaseBuild();
     if (child && child.exitCode === null) {
       child.kill('SIGKILL');
       await exit;

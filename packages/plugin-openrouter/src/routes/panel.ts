@@ -37,6 +37,15 @@ function serve(path: keyof typeof FILES) {
   };
 }
 
+// Read now, while dist/ is as it was loaded (a rebuild empties it); a missing file fails its request only.
+for (const { file } of Object.values(FILES)) {
+  try {
+    read(file);
+  } catch {
+    // served as a route error on request, naming the file
+  }
+}
+
 export const panelRoutes: Route[] = [
   { type: 'GET', path: '/panel', public: true, name: PANEL_NAME, handler: serve('/panel') },
   { type: 'GET', path: '/panel.js', handler: serve('/panel.js') },
