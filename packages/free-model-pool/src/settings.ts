@@ -28,6 +28,12 @@ export interface PoolPolicy {
    * after this many windows without a model-level 429, so a low guess recovers (limits/model-capacity.ts).
    */
   modelCapacityRaiseWindows: number;
+  /**
+   * Largest image, in bytes, a `data:` URL may carry. Bigger ones are refused before any call: a
+   * provider would refuse them too, after the call had counted against the day. 20 MB is the
+   * per-image limit of the common vision providers.
+   */
+  maxImageBytes: number;
   /** Daily free-model cap assumed until the server or /key says otherwise (undefined = unknown). */
   dailyLimit?: number;
 }
@@ -43,6 +49,7 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   requestDeadlineMs: 180_000,
   maxAttempts: 6,
   modelCapacityRaiseWindows: 5,
+  maxImageBytes: 20 * 1024 * 1024,
   dailyLimit: undefined,
 });
 

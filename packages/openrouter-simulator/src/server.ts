@@ -92,7 +92,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (req.method !== 'POST') return sendWire(res, wireError(405, 'Method Not Allowed: use POST'), token);
       return chat.handle(req, res);
     }
-    return sendWire(res, wireError(404, `Not Found: ${req.method} ${path}`), token);
+    if (path.startsWith(API)) return sendWire(res, wireError(404, `Not Found: ${req.method} ${path}`), token);
+    // Outside the API the real host serves its website: a base URL without /api/v1 gets an HTML page.
+    return sendHtmlNotFound(res);
   };
 
   const sockets = new Set<Socket>();
@@ -134,4 +136,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         for (const s of sockets) s.destroy();
       })),
   };
+}
+
+/** The website's 404 page, as long and as unhelpful as a real one. */
+function sendHtmlNotFound(res: ServerResponse): void {
+  const body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>404: This page could not be found</title>${'<link rel="preload" as="script" href="/_next/static/chunks/app.js">'.repeat(6)}</head><body><div id="__next"><h1>404</h1><h2>This page could not be found.</h2></div></body></html>`;
+  res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }

@@ -89,3 +89,15 @@ export function parseRateLimitHeaders(headers: HeaderSource, now: number): RateL
   if (retryAfter !== undefined) out.retryAfterMs = retryAfter;
   return out;
 }
+
+/**
+ * A retry time given as a value rather than a header (e.g. `error.availability.retry_after`):
+ * a number is read like `X-RateLimit-Reset` (epoch ms, epoch s, or seconds from now), a string
+ * like `Retry-After` (seconds or an HTTP date). Epoch ms, or undefined.
+ */
+export function parseRetryTime(raw: unknown, now: number): number | undefined {
+  const at = parseResetValue(raw, now);
+  if (at !== undefined) return at;
+  const delay = parseRetryAfter(raw, now);
+  return delay === undefined ? undefined : now + delay;
+}

@@ -37,6 +37,11 @@ export interface FreeModelPoolOptions {
   now?: () => number;
   random?: () => number;
   onEvent?: PoolEventListener;
+  /**
+   * Allow models that are not free variants in the tiers (default false: a paid id is refused when
+   * the pool is built or replaced). Paid calls never count against the free-tier pacer or day.
+   */
+  allowPaidModels?: boolean;
 }
 
 /**
@@ -45,6 +50,7 @@ export interface FreeModelPoolOptions {
  */
 export class FreeModelPool {
   private pool: PoolDefinition;
+  private readonly allowPaidModels: boolean;
   private readonly connection: ConnectionSettings;
   private readonly client: OpenRouterProvider;
   private readonly runtime: PoolRuntime;
@@ -53,7 +59,8 @@ export class FreeModelPool {
 
   constructor(options: FreeModelPoolOptions) {
     this.connection = { ...options.connection };
-    this.pool = validatePoolDefinition(options.pool);
+    this.allowPaidModels = options.allowPaidModels === true;
+    this.pool = validatePoolDefinition(options.pool, { allowPaidModels: this.allowPaidModels });
     this.policy = resolvePolicy(options.policy);
     this.store = options.store ?? new MemoryStore();
     this.client = createOpenRouterClient(this.connection);
@@ -91,7 +98,7 @@ export class FreeModelPool {
   describeImage(request: ImageRequest): Promise<PoolOutcome<TextResult>> {
     return this.guard(() => {
       validateRequest(request);
-      const image = parseImageUrl(request.imageUrl);
+      const image = parseImageUrl(request.imageUrl, this.policy.maxImageBytes);
       const attempt = imageAttempt(this.client, request, image);
       return runPooled(this.runtime, request.tier, needsFor(request, { image: true }), attempt, this.runOptions(request));
     });
@@ -115,7 +122,7 @@ export class FreeModelPool {
 
   /** Replaces the pool (after a catalog refresh); clears `removed` marks. */
   setPool(pool: PoolDefinition): void {
-    this.pool = validatePoolDefinition(pool);
+    this.pool = validatePoolDefinition(pool, { allowPaidModels: this.allowPaidModels });
     this.store.clearRemoved();
   }
 

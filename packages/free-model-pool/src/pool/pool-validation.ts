@@ -1,6 +1,7 @@
 import { PoolConfigError } from '../errors.js';
 import { DEFAULT_POLICY, type PoolDefinition, type PoolPolicy } from '../settings.js';
 import { TIERS } from '../types.js';
+import { countsAsFreeCall } from './runtime.js';
 
 /**
  * An OpenRouter model id, `vendor/model[:variant]` (or a `~vendor/x-latest` alias): the one
@@ -14,7 +15,7 @@ export function isModelId(id: string): boolean {
 }
 
 /** Checks a pool definition's shape: every tier a list of model ids, `models` an object. */
-export function validatePoolDefinition(pool: PoolDefinition): PoolDefinition {
+export function validatePoolDefinition(pool: PoolDefinition, opts: { allowPaidModels?: boolean } = {}): PoolDefinition {
   if (!pool || typeof pool !== 'object' || !pool.tiers || typeof pool.tiers !== 'object') {
     throw new PoolConfigError('pool', 'pool must be {tiers: {small, large, vision}, models}');
   }
@@ -30,6 +31,16 @@ export function validatePoolDefinition(pool: PoolDefinition): PoolDefinition {
       throw new PoolConfigError(
         `pool.tiers.${tier}`,
         `pool.tiers.${tier} has ${JSON.stringify(bad)}, which is not an OpenRouter model id: expected vendor/model[:variant] without spaces, such as "google/gemma-3-27b-it:free"`,
+      );
+    }
+    // The pool's promise is $0: a model that is not a free variant costs money, so it is refused
+    // unless the caller said, in one explicit option, that paid models are wanted.
+    const paid = opts.allowPaidModels ? undefined : ids.find((id) => !countsAsFreeCall(id));
+    if (paid !== undefined) {
+      throw new PoolConfigError(
+        `pool.tiers.${tier}`,
+        `pool.tiers.${tier} has ${JSON.stringify(paid)}, which is not a free model (free ids end in ":free", or are "openrouter/free"): calling it would cost money. ` +
+          'To use paid models on purpose, pass allowPaidModels: true (the plugin setting OPENROUTER_ALLOW_PAID=true).',
       );
     }
   }
@@ -51,6 +62,7 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
     'requestDeadlineMs',
     'maxAttempts',
     'modelCapacityRaiseWindows',
+    'maxImageBytes',
   ];
   for (const key of positive) {
     const v = policy[key];

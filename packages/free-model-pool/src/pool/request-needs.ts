@@ -19,6 +19,8 @@ export function validateRequest(request: BaseRequest & { prompt?: unknown }): vo
   if (typeof request.prompt !== 'string') {
     throw new PoolConfigError('prompt', `prompt must be a string, got ${request.prompt === null ? 'null' : typeof request.prompt}`);
   }
+  // An empty prompt would spend a free call on an answer to nothing.
+  if (request.prompt.trim() === '') throw new PoolConfigError('prompt', 'prompt must not be empty: there is nothing to answer');
   if (request.deadlineMs !== undefined && !(Number.isFinite(request.deadlineMs) && request.deadlineMs > 0)) {
     throw new PoolConfigError('deadlineMs', `deadlineMs must be a positive number of milliseconds, got ${request.deadlineMs}`);
   }

@@ -117,7 +117,7 @@ describe('account daily limit', () => {
   });
 
   it('a pinned paid model in the tier still answers when the free day is used up', async () => {
-    h = await startHarness({ account: { daily: 50, dailyUsed: 50 } }, { tiers: { small: [SMALL[0], 'openai/gpt-4o-mini'] } });
+    h = await startHarness({ account: { daily: 50, dailyUsed: 50 } }, { tiers: { small: [SMALL[0], 'openai/gpt-4o-mini'] }, pool: { allowPaidModels: true } });
     await h.pool.refreshAccountStatus();
     const r = await h.pool.generateText({ tier: 'small', prompt: 'hello' });
     expect(r.model).toBe('openai/gpt-4o-mini');

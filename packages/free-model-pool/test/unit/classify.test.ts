@@ -560,9 +560,40 @@ describe('errors inside an HTTP 200 body', () => {
       url: URL,
       requestBodyValues: {},
       statusCode: 200,
-      responseBody: '<html>oops',
+      responseBody: '{"choices": [ oops',
     });
     expect(classifyFailure(e).reason).toBe('invalid_output');
+  });
+
+  it('a 200 HTML page where the API should answer → bad_request naming the base URL, without the page', () => {
+    const page = `<!DOCTYPE html><html><head><title>OpenRouter</title></head><body>${'<div>nav</div>'.repeat(40)}</body></html>`;
+    const e = new APICallError({ message: 'Invalid JSON response', url: URL, requestBodyValues: {}, statusCode: 200, responseBody: page });
+    const f = classifyFailure(e);
+    expect(f.reason).toBe('bad_request');
+    expect(f.message).toMatch(/^The server answered with an HTML page \(HTTP 200\).*OPENROUTER_BASE_URL ends in \/api\/v1$/);
+    expect(f.message).not.toContain('<');
+  });
+
+  it('a 404 HTML page (base URL without /api/v1) leads with the cause and quotes no markup', () => {
+    const page = `<!DOCTYPE html><html><body>${'<p>Not found</p>'.repeat(30)}</body></html>`;
+    const e = new APICallError({ message: 'Not Found', url: URL, requestBodyValues: {}, statusCode: 404, responseBody: page });
+    const f = classifyFailure(e);
+    expect(f.reason).toBe('bad_request');
+    expect(f.message).toMatch(/^HTTP 404 from the API itself, not from a model: check that OPENROUTER_BASE_URL ends in \/api\/v1/);
+    expect(f.message).not.toContain('<');
+    expect(f.message.length).toBeLessThan(200);
+  });
+
+  it('a 400 about the image (not an image, missing, unreachable) → bad_request, also when relayed as a provider error', () => {
+    for (const [status, body] of [
+      [400, { error: { code: 400, message: 'Failed to fetch image', metadata: { reason: 'HTTP 404' } } }],
+      [400, { error: { code: 400, message: 'Provider returned error', metadata: { raw: 'Invalid image: the URL did not return an image' } } }],
+      [400, { error: { code: 400, message: 'Provider returned error', metadata: { raw: 'Unable to download the image from the given image_url' } } }],
+    ] as const) {
+      expect(classifyResponseBody(status, body)!.reason, JSON.stringify(body)).toBe('bad_request');
+    }
+    // A relayed provider failure that is not about the image still rotates.
+    expect(classifyResponseBody(400, { error: { code: 400, message: 'Provider returned error', metadata: { raw: 'internal' } } })!.reason).toBe('server_error');
   });
 });
 

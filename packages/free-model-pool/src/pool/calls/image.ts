@@ -1,10 +1,24 @@
 import { generateText } from 'ai';
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
-import { imageMessageContent, passThroughImageUrls, type ImageInput } from '../../openrouter/image-input.js';
-import { invalidOutput } from '../attempt-error.js';
+import { classifyFailure } from '../../failures/index.js';
+import { describeImageUrl, imageMessageContent, passThroughImageUrls, type ImageInput } from '../../openrouter/image-input.js';
+import { ClassifiedAttemptError, invalidOutput } from '../attempt-error.js';
 import type { AttemptFn } from '../run-loop.js';
 import type { ImageRequest, TextResult } from '../requests.js';
 import { KEEP_RESPONSE_BODY, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
+
+/**
+ * A refusal of the request itself is, for an image request, almost always about the image (not an
+ * image, not found, unreachable): the error then names it, so the user knows which one to fix.
+ */
+function aboutTheImage(error: unknown, image: ImageInput): unknown {
+  const failure = classifyFailure(error);
+  if (failure.reason !== 'bad_request') return error;
+  return new ClassifiedAttemptError(
+    { ...failure, message: `the image at ${describeImageUrl(image.url)} could not be used: ${failure.message}` },
+    { cause: error },
+  );
+}
 
 /** One image-description attempt. `image` was validated before the run loop started. */
 export function imageAttempt(client: OpenRouterProvider, request: ImageRequest, image: ImageInput): AttemptFn<TextResult> {
@@ -16,6 +30,8 @@ export function imageAttempt(client: OpenRouterProvider, request: ImageRequest, 
       experimental_download: passThroughImageUrls,
       ...sharedCallOptions(request, signal),
       include: KEEP_RESPONSE_BODY,
+    }).catch((error: unknown) => {
+      throw aboutTheImage(error, image);
     });
     throwIfErrorFinish(result, modelId);
     if (result.text.trim() === '') throw invalidOutput(`${modelId} returned an empty image description`);

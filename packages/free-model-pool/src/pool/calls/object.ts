@@ -7,6 +7,7 @@ import type { AttemptFn } from '../run-loop.js';
 import type { ObjectOutput, ObjectRequest, ObjectResult } from '../requests.js';
 import { KEEP_RESPONSE_BODY, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
 import { parseLenientJson, shapeOutput, type OutputShape } from './object-output.js';
+import { checkJsonSchema } from './schema-check.js';
 
 type JsonSchemaObject = Record<string, unknown>;
 
@@ -18,6 +19,7 @@ export function resolveOutputShape(request: ObjectRequest): OutputShape {
   if (schema !== undefined && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
     throw new PoolConfigError('schema', 'schema must be a JSON schema object, e.g. {"type":"object","properties":{…}}');
   }
+  if (schema !== undefined) checkJsonSchema(schema);
   if (request.output !== undefined && !OUTPUT_KINDS.includes(request.output)) {
     // Caught here, not by the first model: an unknown kind would fail every attempt after its call.
     throw new PoolConfigError('output', `output must be one of ${OUTPUT_KINDS.join(', ')}, got ${JSON.stringify(request.output)}`);
