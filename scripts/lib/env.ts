@@ -1,31 +1,40 @@
-import { DEFAULT_BASE_URL, DEFAULT_POLICY } from '@freepool/free-model-pool';
+import { DEFAULT_POLICY } from '@freepool/free-model-pool';
+import { parseSettings, SETTING_KEYS, type PluginSettings } from '../../packages/plugin-openrouter/src/config.js';
 import type { Env } from './io.js';
 import { UsageError } from './io.js';
 
-/** OPENROUTER_BASE_URL (trailing slashes dropped), default https://openrouter.ai/api/v1. */
+/**
+ * The scripts read the same settings as the plugin, through the plugin's own parser: a value the
+ * agent would refuse (OPENROUTER_FREE_RPM=1e3, a base URL without a scheme) is refused here too,
+ * with the same message.
+ */
+export function settingsFrom(env: Env): PluginSettings {
+  const raw: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) raw[key] = env[key];
+  try {
+    return parseSettings(raw);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** OPENROUTER_BASE_URL, normalised as the engine uses it; default https://openrouter.ai/api/v1. */
 export function baseUrlFrom(env: Env): string {
-  return (env.OPENROUTER_BASE_URL?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  return settingsFrom(env).baseURL;
 }
 
 /** The key, or undefined when unset or blank. */
 export function apiKeyFrom(env: Env): string | undefined {
-  const k = env.OPENROUTER_API_KEY?.trim();
-  return k ? k : undefined;
+  return settingsFrom(env).apiKey;
 }
 
 /** Account pacing from OPENROUTER_FREE_RPM / OPENROUTER_RATE_WINDOW_MS, with the engine's defaults. */
 export function pacingFrom(env: Env): { freeRequestsPerWindow: number; rateWindowMs: number } {
+  const { policy } = settingsFrom(env);
   return {
-    freeRequestsPerWindow: positiveInt(env.OPENROUTER_FREE_RPM, 'OPENROUTER_FREE_RPM') ?? DEFAULT_POLICY.freeRequestsPerWindow,
-    rateWindowMs: positiveInt(env.OPENROUTER_RATE_WINDOW_MS, 'OPENROUTER_RATE_WINDOW_MS') ?? DEFAULT_POLICY.rateWindowMs,
+    freeRequestsPerWindow: policy.freeRequestsPerWindow ?? DEFAULT_POLICY.freeRequestsPerWindow,
+    rateWindowMs: policy.rateWindowMs ?? DEFAULT_POLICY.rateWindowMs,
   };
-}
-
-function positiveInt(v: string | undefined, name: string): number | undefined {
-  if (v === undefined || v.trim() === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${v}"`);
-  return n;
 }
 
 /** Tells a user how to supply the key, without printing anything of it. */

@@ -154,7 +154,8 @@ describe('pool:discover with a wrong OPENROUTER_BASE_URL', () => {
   it('names the setting when it is not an http(s) URL, and hints at /api/v1 when the path lacks it', async () => {
     const notUrl = await discover(['--dry-run'], { OPENROUTER_BASE_URL: 'openrouter.ai/api/v1' });
     expect(notUrl.code).toBe(1);
-    expect(notUrl.stderr).toMatch(/OPENROUTER_BASE_URL must be an http\(s\) URL .*got "openrouter\.ai\/api\/v1"/);
+    // The plugin's own parser and message: the script refuses what the agent would refuse.
+    expect(notUrl.stderr).toMatch(/OPENROUTER_BASE_URL: expected an http\(s\) URL such as https:\/\/openrouter\.ai\/api\/v1, got "openrouter\.ai\/api\/v1"/);
     const noPath = await discover(['--dry-run'], { OPENROUTER_BASE_URL: sim.baseURL.replace(/\/api\/v1$/, '') });
     expect(noPath.code).toBe(1);
     expect(noPath.stderr).toMatch(/HTTP 404[\s\S]*Check OPENROUTER_BASE_URL: it must include \/api\/v1/);

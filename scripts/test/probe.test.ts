@@ -185,3 +185,13 @@ describe('pool:probe against the simulator', () => {
     expect(sim.stats().calls.filter((c) => c.kind === 'per_minute_429')).toEqual([]);
   });
 });
+
+describe('pool:probe reads settings with the plugin parser', () => {
+  it('refuses OPENROUTER_FREE_RPM=1e3 as the agent would, with the same message, before any call', async () => {
+    sim = await startSimulator({ apiKey: FAKE_KEY });
+    const r = await probe(['--models', MODELS[0]!, '--rounds', '1'], { ...pacingEnv(sim), OPENROUTER_FREE_RPM: '1e3' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('OPENROUTER_FREE_RPM: expected a positive integer, got "1e3"');
+    expect(sim.stats().total).toBe(0);
+  });
+});

@@ -1,6 +1,8 @@
 import type { IAgentRuntime } from '@elizaos/core';
 import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type PoolPolicy, type Tier } from '@freepool/free-model-pool';
+import { countsAsFreeCall } from '@freepool/free-model-pool/internal';
 import { z } from 'zod';
+import { asText, boolean, clip, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs } from './settings/fields.js';
 
 /**
  * The plugin's settings: read through `runtime.getSetting`, then `process.env`, then defaults,
@@ -13,9 +15,6 @@ export const DEFAULT_CATALOG_TIMEOUT_MS = 5_000;
 export const DEFAULT_CATALOG_TTL_MS = 6 * 60 * 60 * 1000;
 /** No embedding model is free; when the user picks one this is its vector size unless told otherwise. */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
-
-/** `vendor/model[:variant]`, as OpenRouter spells its ids. */
-const MODEL_ID_EXPECTED = 'an OpenRouter model id like vendor/model[:variant], e.g. meta-llama/llama-3.3-70b-instruct:free';
 
 export interface PluginSettings {
   /** Undefined when not set: init warns, handlers fail with a message naming OPENROUTER_API_KEY. */
@@ -34,41 +33,11 @@ export interface PluginSettings {
   catalogRefresh: boolean;
   /** OPENROUTER_PERSIST_STATE: keep cooldowns and account counters in the agent's database. */
   persistState: boolean;
+  /** OPENROUTER_ALLOW_PAID: models that are not free variants may be used (default false: $0). */
+  allowPaid: boolean;
   catalogTtlMs: number;
   catalogTimeoutMs: number;
 }
-
-/** Every setting the plugin reads. The README, docs/configuration.md and package.json agentConfig mirror this. */
-export const SETTING_KEYS = [
-  'OPENROUTER_API_KEY',
-  'OPENROUTER_BASE_URL',
-  'OPENROUTER_SMALL_MODEL',
-  'OPENROUTER_LARGE_MODEL',
-  'OPENROUTER_IMAGE_MODEL',
-  'SMALL_MODEL',
-  'LARGE_MODEL',
-  'IMAGE_MODEL',
-  'OPENROUTER_SMALL_POOL',
-  'OPENROUTER_LARGE_POOL',
-  'OPENROUTER_VISION_POOL',
-  'OPENROUTER_FREE_RPM',
-  'OPENROUTER_RATE_WINDOW_MS',
-  'OPENROUTER_MAX_WAIT_MS',
-  'OPENROUTER_COOLDOWN_MS',
-  'OPENROUTER_ATTEMPT_TIMEOUT_MS',
-  'OPENROUTER_HTTP_REFERER',
-  'OPENROUTER_X_TITLE',
-  'OPENROUTER_EMBEDDING_MODEL',
-  'EMBEDDING_MODEL',
-  'OPENROUTER_EMBEDDING_DIMENSIONS',
-  'EMBEDDING_DIMENSIONS',
-  'OPENROUTER_CATALOG_REFRESH',
-  'OPENROUTER_PERSIST_STATE',
-  'OPENROUTER_CATALOG_TTL_MS',
-  'OPENROUTER_CATALOG_TIMEOUT_MS',
-] as const;
-export type SettingKey = (typeof SETTING_KEYS)[number];
-type RawSettings = Partial<Record<SettingKey, unknown>>;
 
 /**
  * One setting: `runtime.getSetting`, then `process.env`. getSetting skips falsy values (a JSON
@@ -89,154 +58,6 @@ export function readSetting(runtime: IAgentRuntime | undefined, key: string): un
   const fromEnv = process.env[key];
   return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
 }
-
-// ---- coercions: getSetting returns booleans for "true"/"false" and passes numbers through ----
-
-const asText = (v: unknown): string | undefined => {
-  if (v === null || v === undefined) return undefined;
-  // An array of ids reads as the comma-separated list; other objects are echoed as JSON in the error.
-  const text = Array.isArray(v)
-    ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(',')
-    : typeof v === 'object'
-      ? JSON.stringify(v)
-      : String(v);
-  const s = text.trim();
-  return s === '' ? undefined : s;
-};
-
-const optionalText = z.preprocess(asText, z.string().optional());
-
-function integer(min: number, expected: string) {
-  return z.preprocess(
-    asText,
-    z
-      .string()
-      .optional()
-      .transform((s, ctx) => {
-        if (s === undefined) return undefined;
-        const n = Number(s);
-        if (!/^\d+$/.test(s) || !Number.isSafeInteger(n) || n < min) {
-          ctx.addIssue({ code: 'custom', message: `expected ${expected}, got "${clip(s)}"` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  );
-}
-const positiveInt = integer(1, 'a positive integer');
-const positiveMs = integer(1, 'a positive number of milliseconds');
-const nonNegativeMs = integer(0, 'a number of milliseconds (0 or more)');
-
-const boolean = z.preprocess(
-  asText,
-  z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined) return undefined;
-      const v = s.toLowerCase();
-      if (['true', '1', 'yes', 'on'].includes(v)) return true;
-      if (['false', '0', 'no', 'off'].includes(v)) return false;
-      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${clip(s)}"` });
-      return z.NEVER;
-    }),
-);
-
-const httpUrl = z.preprocess(
-  asText,
-  z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined) return undefined;
-      let url: URL | undefined;
-      try {
-        url = new URL(s);
-      } catch {
-        url = undefined;
-      }
-      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${clip(s)}"`,
-        });
-        return z.NEVER;
-      }
-      // The AI SDK appends `/chat/completions`; a trailing slash would double it.
-      return s.replace(/\/+$/, '');
-    }),
-);
-
-const modelId = z.preprocess(
-  asText,
-  z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined) return undefined;
-      if (!isModelId(s)) {
-        ctx.addIssue({ code: 'custom', message: `expected ${MODEL_ID_EXPECTED}, got "${clip(s)}"` });
-        return z.NEVER;
-      }
-      return s;
-    }),
-);
-
-/** Comma-separated ids (a JSON array of strings is accepted too, since getSetting cannot carry arrays). */
-const modelList = z.preprocess(
-  asText,
-  z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined) return undefined;
-      let entries: unknown[];
-      if (s.startsWith('[')) {
-        try {
-          const parsed: unknown = JSON.parse(s);
-          entries = Array.isArray(parsed) ? parsed : [parsed];
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'expected comma-separated model ids or a JSON array of ids; the JSON does not parse' });
-          return z.NEVER;
-        }
-      } else {
-        entries = s.split(',');
-      }
-      const ids: string[] = [];
-      for (const [i, raw] of entries.entries()) {
-        const id = typeof raw === 'string' ? raw.trim() : '';
-        if (id === '') {
-          ctx.addIssue({ code: 'custom', message: `entry ${i + 1} is empty; expected comma-separated model ids like vendor/model[:variant]` });
-          return z.NEVER;
-        }
-        if (!isModelId(id)) {
-          ctx.addIssue({ code: 'custom', message: `entry ${i + 1} "${clip(id)}" is not ${MODEL_ID_EXPECTED}` });
-          return z.NEVER;
-        }
-        if (!ids.includes(id)) ids.push(id);
-      }
-      return ids;
-    }),
-);
-
-const ladder = z.preprocess(
-  asText,
-  z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined) return undefined;
-      const rungs = s.split(',').map((x) => x.trim());
-      if (rungs.some((r) => !/^\d+$/.test(r) || Number(r) <= 0)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected comma-separated positive milliseconds such as 30000,60000,300000, got "${clip(s)}"`,
-        });
-        return z.NEVER;
-      }
-      return rungs.map(Number);
-    }),
-);
 
 const schema = z.object({
   OPENROUTER_API_KEY: optionalText,
@@ -266,7 +87,17 @@ const schema = z.object({
   OPENROUTER_PERSIST_STATE: boolean,
   OPENROUTER_CATALOG_TTL_MS: nonNegativeMs,
   OPENROUTER_CATALOG_TIMEOUT_MS: positiveMs,
+  OPENROUTER_ALLOW_PAID: boolean,
+  OPENROUTER_MAX_IMAGE_BYTES: positiveInt,
 });
+
+/** Every setting the plugin reads, in the schema's order. The README, docs/configuration.md, .env.example and package.json agentConfig list the same (a test checks). */
+export const SETTING_KEYS = Object.keys(schema.shape) as Array<keyof typeof schema.shape>;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+type RawSettings = Partial<Record<SettingKey, unknown>>;
+
+/** The settings that replace a tier's pool, by tier. */
+const POOL_SETTINGS = { small: 'OPENROUTER_SMALL_POOL', large: 'OPENROUTER_LARGE_POOL', vision: 'OPENROUTER_VISION_POOL' } as const;
 
 /**
  * Settings of the official @elizaos/plugin-openrouter for things this plugin does not serve (image
@@ -282,6 +113,9 @@ export const UNSERVED_OFFICIAL_SETTINGS = {
 export function resolveSettings(runtime: IAgentRuntime | undefined, warn?: (message: string) => void): PluginSettings {
   const raw: RawSettings = {};
   for (const key of SETTING_KEYS) raw[key] = readSetting(runtime, key);
+  for (const key of Object.values(POOL_SETTINGS)) {
+    if (isSetButEmpty(runtime, key)) warn?.(`${key} is set but empty: the default pool is used for that tier. Remove the setting, or list model ids to replace the pool.`);
+  }
   for (const [key, why] of Object.entries(UNSERVED_OFFICIAL_SETTINGS)) {
     if (asText(readSetting(runtime, key)) !== undefined) {
       warn?.(`${key} is a setting of @elizaos/plugin-openrouter that is not used here (${why}); keep that plugin alongside if you need it.`);
@@ -319,19 +153,37 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
   if (s.OPENROUTER_MAX_WAIT_MS !== undefined) policy.maxWaitMs = s.OPENROUTER_MAX_WAIT_MS;
   if (s.OPENROUTER_COOLDOWN_MS !== undefined) policy.cooldownLadderMs = s.OPENROUTER_COOLDOWN_MS;
   if (s.OPENROUTER_ATTEMPT_TIMEOUT_MS !== undefined) policy.attemptTimeoutMs = s.OPENROUTER_ATTEMPT_TIMEOUT_MS;
+  if (s.OPENROUTER_MAX_IMAGE_BYTES !== undefined) policy.maxImageBytes = s.OPENROUTER_MAX_IMAGE_BYTES;
+  const allowPaid = s.OPENROUTER_ALLOW_PAID ?? false;
 
+  // A first choice carried over from the official plugin is often a paid model: $0 wins, with a word.
+  const firstChoice = (key: string, id: string | undefined): string | undefined => {
+    if (id === undefined || allowPaid || countsAsFreeCall(id)) return id;
+    warnRedacted?.(`${key}="${clip(id)}" is not a free model (free ids end in ":free"); ignoring it, so nothing costs money. Set OPENROUTER_ALLOW_PAID=true to use it on purpose.`);
+    return undefined;
+  };
   const preferredModels: Partial<Record<Tier, string>> = {};
-  const small = s.OPENROUTER_SMALL_MODEL ?? genericModel('SMALL_MODEL', s.SMALL_MODEL, warnRedacted);
-  const large = s.OPENROUTER_LARGE_MODEL ?? genericModel('LARGE_MODEL', s.LARGE_MODEL, warnRedacted);
-  const image = s.OPENROUTER_IMAGE_MODEL ?? genericModel('IMAGE_MODEL', s.IMAGE_MODEL, warnRedacted);
+  const small = firstChoice('OPENROUTER_SMALL_MODEL', s.OPENROUTER_SMALL_MODEL) ?? firstChoice('SMALL_MODEL', genericModel('SMALL_MODEL', s.SMALL_MODEL, warnRedacted));
+  const large = firstChoice('OPENROUTER_LARGE_MODEL', s.OPENROUTER_LARGE_MODEL) ?? firstChoice('LARGE_MODEL', genericModel('LARGE_MODEL', s.LARGE_MODEL, warnRedacted));
+  const image = firstChoice('OPENROUTER_IMAGE_MODEL', s.OPENROUTER_IMAGE_MODEL) ?? firstChoice('IMAGE_MODEL', genericModel('IMAGE_MODEL', s.IMAGE_MODEL, warnRedacted));
   if (small) preferredModels.small = small;
   if (large) preferredModels.large = large;
   if (image) preferredModels.vision = image;
 
+  // A pool the user wrote out is what they asked for: a paid id in it is refused, not skipped.
   const pinnedPools: Partial<Record<Tier, string[]>> = {};
-  if (s.OPENROUTER_SMALL_POOL) pinnedPools.small = s.OPENROUTER_SMALL_POOL;
-  if (s.OPENROUTER_LARGE_POOL) pinnedPools.large = s.OPENROUTER_LARGE_POOL;
-  if (s.OPENROUTER_VISION_POOL) pinnedPools.vision = s.OPENROUTER_VISION_POOL;
+  for (const [tier, key] of Object.entries(POOL_SETTINGS) as Array<[Tier, (typeof POOL_SETTINGS)[Tier]]>) {
+    const ids = s[key];
+    if (!ids) continue;
+    const paid = allowPaid ? undefined : ids.find((id) => !countsAsFreeCall(id));
+    if (paid !== undefined) {
+      throw new PoolConfigError(
+        key,
+        `${key} has "${clip(paid)}", which is not a free model (free ids end in ":free", or are openrouter/free): this plugin calls only free models unless OPENROUTER_ALLOW_PAID=true is set.`,
+      );
+    }
+    pinnedPools[tier] = ids;
+  }
 
   const genericDims = asText(s.EMBEDDING_DIMENSIONS);
   const embeddingDimensions =
@@ -350,6 +202,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     embeddingDimensions,
     catalogRefresh: s.OPENROUTER_CATALOG_REFRESH ?? true,
     persistState: s.OPENROUTER_PERSIST_STATE ?? true,
+    allowPaid,
     catalogTtlMs: s.OPENROUTER_CATALOG_TTL_MS ?? DEFAULT_CATALOG_TTL_MS,
     catalogTimeoutMs: s.OPENROUTER_CATALOG_TIMEOUT_MS ?? DEFAULT_CATALOG_TIMEOUT_MS,
   };
@@ -366,7 +219,12 @@ function genericModel(key: string, value: string | undefined, warn?: (message: s
   return undefined;
 }
 
-/** Keeps echoed values short (a pasted data URL or prompt would flood the error). */
-function clip(s: string, max = 80): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+/** The setting is present but blank (an empty env var, `""` in the character), which reads as unset. */
+function isSetButEmpty(runtime: IAgentRuntime | undefined, key: string): boolean {
+  const character = runtime?.character as
+    | { secrets?: Record<string, unknown>; settings?: Record<string, unknown> & { secrets?: Record<string, unknown> } }
+    | undefined;
+  const values = [character?.secrets?.[key], character?.settings?.[key], character?.settings?.secrets?.[key], process.env[key]];
+  if (values.some((v) => asText(v) !== undefined)) return false;
+  return values.some((v) => typeof v === 'string' || (Array.isArray(v) && v.length === 0));
 }

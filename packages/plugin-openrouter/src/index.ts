@@ -5,6 +5,7 @@ import { handleObjectLarge, handleObjectSmall } from './models/object.js';
 import { handleTextLarge, handleTextSmall } from './models/text.js';
 import { panelRoutes } from './routes/panel.js';
 import { statusRoute } from './routes/status.js';
+import { PoolStateFlushService } from './state/flush-on-stop.js';
 
 /**
  * Free OpenRouter models for ElizaOS: each model type draws from a tiered pool of `:free` models
@@ -27,6 +28,7 @@ export const openrouterFreePlugin: Plugin = {
     [ModelType.IMAGE_DESCRIPTION]: handleImageDescription,
   },
   routes: [statusRoute, ...panelRoutes],
+  services: [PoolStateFlushService],
 };
 
 export default openrouterFreePlugin;

@@ -1,4 +1,4 @@
-import { TIERS, type DerivedPool, type PoolDefinition, type PoolModel, type Tier } from '@freepool/free-model-pool';
+import { PoolConfigError, TIERS, type DerivedPool, type PoolDefinition, type PoolModel, type Tier } from '@freepool/free-model-pool';
 import type { PluginSettings } from './config.js';
 
 export interface BuiltPool {
@@ -35,6 +35,16 @@ export function buildPoolDefinition(
       list = live(derived ? derived.tiers[tier] : pinned);
       const left = pinned.filter((id) => !list.includes(id));
       if (list.length === 0) {
+        // Not one of them is free in the live catalog: calling them could cost money. That is a
+        // configuration error to fix, not a pool to run, unless paid models were allowed.
+        const notFree = derived ? pinned.filter((id) => !derived.tiers[tier].includes(id) && !gone.has(id)) : [];
+        if (notFree.length && !settings.allowPaid) {
+          const key = `OPENROUTER_${tier === 'vision' ? 'VISION' : tier.toUpperCase()}_POOL`;
+          throw new PoolConfigError(
+            key,
+            `${key}: none of its models is free in OpenRouter's catalog (${notFree.join(', ')}); this plugin calls only free models unless OPENROUTER_ALLOW_PAID=true is set.`,
+          );
+        }
         list = [...pinned];
         notes.push(`none of the pinned ${tier} models is usable (not free in the catalog, or answered 404); keeping the pinned list as set`);
       } else if (left.length) {

@@ -49,6 +49,7 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     },
     pool: built.definition,
     policy: settings.policy,
+    allowPaidModels: settings.allowPaid,
     // Agents of this process on the same key pace and count against one account; what each learned
     // survives a restart in its database unless OPENROUTER_PERSIST_STATE=false.
     store: shareAccountLimits(await openStateStore(runtime, entry), settings.baseURL, settings.apiKey),
@@ -115,5 +116,6 @@ async function openStateStore(runtime: IAgentRuntime, entry: PoolEntry): Promise
     runtime.logger.warn({ src: LOG_SOURCE }, m),
   );
   entry.stateLoaded = store.whenLoaded();
+  entry.flushState = () => store.flush();
   return store;
 }

@@ -15,6 +15,8 @@ export interface PoolEntry {
   lastHealAt?: number;
   /** Settles when the state saved by an earlier run is loaded; handlers wait for it before calling. */
   stateLoaded?: Promise<void>;
+  /** Writes the pool state to the agent's database now; set when the state is persisted. */
+  flushState?: () => Promise<void>;
 }
 
 /** One pool per runtime: agents in one process keep separate health, settings and keys. */

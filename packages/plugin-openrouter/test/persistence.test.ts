@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ModelType, type AgentRuntime } from '@elizaos/core';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PERSIST_DELAY_MS, poolStateCacheKey } from '../src/state/runtime-cache-store.js';
-import { captureWarnings, FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, SMALL, sleep, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { poolStateCacheKey } from '../src/state/runtime-cache-store.js';
+import { captureWarnings, FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, SMALL, startRuntime, stopRuntime } from './helpers/runtime.js';
 
 /** Long enough that a model cooled in the first run is still cooling when the agent restarts. */
 const LONG_COOLDOWN = { OPENROUTER_COOLDOWN_MS: '600000' };
@@ -47,7 +47,7 @@ describe('pool state survives an agent restart (kept in the agent database)', ()
     runtime = await startRuntime(settings(), { dataDir });
     sim.failNext(SMALL[0]!, 'upstream_429');
     expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' })).toContain(SMALL[1]!);
-    await sleep(PERSIST_DELAY_MS + 300); // the write behind the change
+    // Stopped at once, well within the delayed write: stopping the agent saves the state.
     await stopRuntime(runtime);
     runtime = undefined;
 
@@ -62,7 +62,6 @@ describe('pool state survives an agent restart (kept in the agent database)', ()
     runtime = await startRuntime(settings(), { dataDir });
     sim.failNext(SMALL[0]!, 'upstream_429');
     expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' })).toContain(SMALL[1]!);
-    await sleep(PERSIST_DELAY_MS + 300);
     await stopRuntime(runtime);
     runtime = undefined;
 
@@ -78,7 +77,6 @@ describe('pool state survives an agent restart (kept in the agent database)', ()
     runtime = await startRuntime(settings({ OPENROUTER_PERSIST_STATE: 'false' }), { dataDir });
     sim.failNext(SMALL[0]!, 'upstream_429');
     await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' });
-    await sleep(PERSIST_DELAY_MS + 300);
     await stopRuntime(runtime);
     runtime = undefined;
 
@@ -91,8 +89,9 @@ describe('pool state survives an agent restart (kept in the agent database)', ()
     runtime = await startRuntime(settings(), { dataDir });
     sim.failNext(SMALL[0]!, 'upstream_429');
     await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' });
-    await sleep(PERSIST_DELAY_MS + 300);
-    // Overwrite what the plugin saved with something of the wrong shape.
+    await stopRuntime(runtime);
+    // Overwrite what the plugin saved with something of the wrong shape, from an agent that keeps no state itself.
+    runtime = await startRuntime(settings({ OPENROUTER_PERSIST_STATE: 'false' }), { dataDir });
     await runtime.setCache(poolStateCacheKey(sim.baseURL), { version: 99, junk: true });
     await stopRuntime(runtime);
     runtime = undefined;

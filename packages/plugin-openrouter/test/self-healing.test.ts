@@ -10,8 +10,8 @@ const LLAMA_3B = 'meta-llama/llama-3.2-3b-instruct:free';
 const GEMMA_3N = 'google/gemma-3n-e4b-it:free';
 /** Not in the simulator's catalog at all. */
 const RETIRED = 'vendor/retired-model:free';
-/** In the catalog, but paid. */
-const PAID = 'openai/gpt-4o-mini';
+/** In the catalog with a ":free" id, but priced (a paid id without ":free" is refused at start instead). */
+const PAID = 'arcee-ai/trinity-mini:free';
 
 
 const catalogFetches = (proxy: TestProxy) => proxy.seen.filter((r) => r === 'GET /api/v1/models').length;

@@ -1,3 +1,4 @@
+import { normalizeBaseURL } from '../openrouter/client.js';
 import { CatalogError } from './errors.js';
 import { parseCatalogText } from './parse.js';
 import { snippetOf } from './snippet.js';
@@ -10,7 +11,7 @@ export interface FetchCatalogOptions {
 
 /** `GET {baseURL}/models` (public: no key is sent). Returns the parsed JSON, not yet validated. */
 export async function fetchCatalog(baseURL: string, opts: FetchCatalogOptions = {}): Promise<unknown> {
-  const url = `${baseURL.replace(/\/+$/, '')}/models`;
+  const url = `${normalizeBaseURL(baseURL)}/models`;
   const doFetch = opts.fetch ?? globalThis.fetch;
   let res: Response;
   try {

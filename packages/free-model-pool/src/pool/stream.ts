@@ -184,7 +184,7 @@ export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, req
       controller.abort(error);
       await closeQuietly(parts);
       if (request.abortSignal?.aborted) {
-        throw redactError(
+        const aborted = redactError(
           new PoolAbortedError(`The stream from ${modelId} was aborted by the caller.`, {
             reason: 'aborted',
             tier: request.tier,
@@ -193,6 +193,8 @@ export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, req
           }),
           rt.secrets,
         );
+        emitEvent(rt, { type: 'failure', tier: request.tier, error: aborted });
+        throw aborted;
       }
       const failure: ClassifiedFailure = ClassifiedAttemptError.isInstance(error)
         ? error.failure

@@ -11,6 +11,11 @@ export function toObjectRequest(tier: Tier, modelType: string, params: ObjectGen
   if (!params || typeof params.prompt !== 'string' || params.prompt.trim() === '') {
     throw new TypeError(`${modelType} needs params.prompt: a non-empty string`);
   }
+  // A schema given as text (or an array) would be dropped and the answer could be any JSON at all.
+  if (params.schema !== undefined && params.schema !== null && !isRecord(params.schema)) {
+    const given = Array.isArray(params.schema) ? 'an array' : `a ${typeof params.schema}`;
+    throw new PoolConfigError('schema', `${modelType}: params.schema must be a JSON schema object such as {"type":"object","properties":{…}}, got ${given}`);
+  }
   const schema = isRecord(params.schema) ? (params.schema as Record<string, unknown>) : undefined;
   const output: ObjectOutput = params.output ?? (schema ? (schema.type === 'array' ? 'array' : 'object') : 'no-schema');
   if (!['object', 'array', 'enum', 'no-schema'].includes(output)) {

@@ -30,7 +30,6 @@ const runtime = await startRuntime({
   OPENROUTER_API_KEY: FAKE_KEY,
   OPENROUTER_BASE_URL: sim.baseURL,
   OPENROUTER_COOLDOWN_MS: '5',
-  OPENROUTER_MAX_ATTEMPTS: '4',
   OPENROUTER_PERSIST_STATE: 'false',
 });
 

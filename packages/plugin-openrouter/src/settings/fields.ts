@@ -1,0 +1,118 @@
+import { DEFAULT_BASE_URL, isModelId } from '@freepool/free-model-pool';
+import { normalizeBaseURL } from '@freepool/free-model-pool/internal';
+import { z } from 'zod';
+
+/**
+ * The kinds of value a setting can hold, as zod fields. Each reads the raw value as text first
+ * (`getSetting` hands back strings, numbers, booleans, and a character may hold a JSON array),
+ * then checks it; an error says what was expected and echoes a clipped copy of what was given.
+ */
+
+/** `vendor/model[:variant]`, as OpenRouter spells its ids. */
+const MODEL_ID_EXPECTED = 'an OpenRouter model id like vendor/model[:variant], e.g. meta-llama/llama-3.3-70b-instruct:free';
+
+/** A raw setting as trimmed text; undefined when absent or blank. An array reads as a comma-separated list. */
+export function asText(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  // Other objects are echoed as JSON in the error.
+  const text = Array.isArray(v)
+    ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(',')
+    : typeof v === 'object'
+      ? JSON.stringify(v)
+      : String(v);
+  const s = text.trim();
+  return s === '' ? undefined : s;
+}
+
+/** Keeps echoed values short (a pasted data URL or prompt would flood the error). */
+export function clip(s: string, max = 80): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+type Check<T> = (text: string, fail: (message: string) => never) => T;
+
+/** A setting read as text and turned into a value by `check`, which calls `fail` to reject it. */
+function textField<T>(check: Check<T>) {
+  return z.preprocess(
+    asText,
+    z
+      .string()
+      .optional()
+      .transform((s, ctx): T | undefined => {
+        if (s === undefined) return undefined;
+        let failed = false;
+        const fail = (message: string): never => {
+          failed = true;
+          ctx.addIssue({ code: 'custom', message });
+          return z.NEVER as never;
+        };
+        const value = check(s, fail);
+        return failed ? (z.NEVER as never) : value;
+      }),
+  );
+}
+
+export const optionalText = z.preprocess(asText, z.string().optional());
+
+function integer(min: number, expected: string) {
+  return textField((s, fail) => {
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || !Number.isSafeInteger(n) || n < min) return fail(`expected ${expected}, got "${clip(s)}"`);
+    return n;
+  });
+}
+export const positiveInt = integer(1, 'a positive integer');
+export const positiveMs = integer(1, 'a positive number of milliseconds');
+export const nonNegativeMs = integer(0, 'a number of milliseconds (0 or more)');
+
+export const boolean = textField((s, fail) => {
+  const v = s.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return fail(`expected true or false, got "${clip(s)}"`);
+});
+
+/** An http(s) URL, normalised the way the engine's client uses it (no trailing slash). */
+export const httpUrl = textField((s, fail) => {
+  let url: string | undefined;
+  try {
+    url = normalizeBaseURL(s);
+    new URL(url);
+  } catch {
+    url = undefined;
+  }
+  return url ?? fail(`expected an http(s) URL such as ${DEFAULT_BASE_URL}, got "${clip(s)}"`);
+});
+
+export const modelId = textField((s, fail) => (isModelId(s) ? s : fail(`expected ${MODEL_ID_EXPECTED}, got "${clip(s)}"`)));
+
+/** Comma-separated ids (a JSON array of strings is accepted too, since getSetting cannot carry arrays). */
+export const modelList = textField((s, fail) => {
+  let entries: unknown[];
+  if (s.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(s);
+      entries = Array.isArray(parsed) ? parsed : [parsed];
+    } catch {
+      return fail('expected comma-separated model ids or a JSON array of ids; the JSON does not parse');
+    }
+  } else {
+    entries = s.split(',');
+  }
+  const ids: string[] = [];
+  for (const [i, raw] of entries.entries()) {
+    const id = typeof raw === 'string' ? raw.trim() : '';
+    if (id === '') return fail(`entry ${i + 1} is empty; expected comma-separated model ids like vendor/model[:variant]`);
+    if (!isModelId(id)) return fail(`entry ${i + 1} "${clip(id)}" is not ${MODEL_ID_EXPECTED}`);
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
+});
+
+export const ladder = textField((s, fail) => {
+  const rungs = s.split(',').map((x) => x.trim());
+  if (rungs.some((r) => !/^\d+$/.test(r) || Number(r) <= 0)) {
+    return fail(`expected comma-separated positive milliseconds such as 30000,60000,300000, got "${clip(s)}"`);
+  }
+  return rungs.map(Number);
+});
