@@ -8,71 +8,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countsAgainstFreeQuota, isExpired, acceptsImages, isRoutableFree, type CatalogEntry } from './catalog.js';
 import { decideBehavior, decideKind, providerFor, rejectsImages, type Decision, type ReplyFault } from './decisions.js';
-import { BodyTooLarge, bearerToken, readBody, scrub, sendJson, sendWire } from './http-util.js';
+import { BodyTooLarge, bearerToken, readBody } from './http-util.js';
 import { ImageError, loadImage, type ImageInfo } from './images.js';
 import { pickLatency, randomToken } from './prng.js';
-import { buildReply, type Reply } from './replies.js';
 import { BadRequest, MAX_MODELS, parseChatBody, type ChatRequest } from './request.js';
+import { HANG_MS, ReplyWriter, type Served } from './reply-writer.js';
 import { behaviorFor, type ModelBehavior } from './scenario.js';
 import type { SimState } from './state.js';
 import { wireError, type WireError } from './wire-errors.js';
 
-/** How long a 'timeout' call (or a stalled stream) hangs when the client never gives up. */
-export const HANG_MS = 10 * 60_000;
+export { HANG_MS };
 const FREE_ROUTER = 'openrouter/free';
-
-interface Served {
-  id: string;
-  model: string;
-  provider: string;
-  created: number;
-}
-
-function usageBlock(reply: Reply) {
-  return {
-    prompt_tokens: reply.promptTokens,
-    completion_tokens: reply.completionTokens,
-    total_tokens: reply.promptTokens + reply.completionTokens,
-    cost: 0,
-    is_byok: false,
-    prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0, audio_tokens: 0, video_tokens: 0 },
-    cost_details: { upstream_inference_cost: 0, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0, audio_tokens: 0 },
-  };
-}
-
-function finishErrorObject(provider: string) {
-  return {
-    code: 502,
-    message: 'Provider returned error',
-    metadata: { error_type: 'provider_error', raw: 'upstream stream ended unexpectedly', provider_name: provider },
-  };
-}
-
-/** The error body with the key quoted in its message and its metadata. */
-function echoKey(body: Record<string, unknown>, token: string): Record<string, unknown> {
-  const error = (body.error ?? {}) as Record<string, unknown>;
-  const metadata = (error.metadata ?? {}) as Record<string, unknown>;
-  return {
-    ...body,
-    error: {
-      ...error,
-      message: `${String(error.message ?? '')} (upstream saw Authorization: Bearer ${token})`,
-      metadata: { ...metadata, raw: `provider rejected key ${token}`, echoed_headers: { authorization: `Bearer ${token}` } },
-    },
-  };
-}
-
-/** Resets the connection once what was written is on the wire (an SSE comment carries the callback). */
-function resetAfterFlush(res: ServerResponse): void {
-  if (res.destroyed) return;
-  res.write(': \n\n', () => res.destroy());
-}
-
-/** Words with their trailing spaces: one content chunk each. */
-function pieces(text: string): string[] {
-  return text.match(/\S+\s*|\s+/g) ?? [];
-}
 
 /** Status keys of a faulted reply, [stream, non-stream]; a non-stream error event is a finish error. */
 const FAULT_STATUS: Record<ReplyFault, [string, string | undefined]> = {
@@ -98,7 +44,11 @@ function statusKey(d: Decision, stream: boolean): string {
 }
 
 export class ChatHandler {
-  constructor(private readonly state: SimState) {}
+  private readonly out: ReplyWriter;
+
+  constructor(private readonly state: SimState) {
+    this.out = new ReplyWriter(state);
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const state = this.state;
@@ -107,7 +57,7 @@ export class ChatHandler {
     try {
       text = await readBody(req);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return this.sendWire(res, wireError(413, 'Request body too large'), token);
+      if (err instanceof BodyTooLarge) return this.out.sendWire(res, wireError(413, 'Request body too large'), token);
       throw err;
     }
     let raw: any;
@@ -122,7 +72,7 @@ export class ChatHandler {
     const stream = raw?.stream === true;
     const refuse = (kind: string, wire: WireError) => {
       state.stats.record({ model: firstModel, status: String(wire.status), kind, at: state.now(), stream });
-      this.sendWire(res, wire, token);
+      this.out.sendWire(res, wire, token);
     };
 
     if (!token) return refuse('auth', wireError(401, 'No auth credentials found'));
@@ -210,7 +160,7 @@ export class ChatHandler {
         if (refused) {
           record({ kind: refused.kind, status: '429' });
           await state.sleep(delayMs, signal);
-          return this.sendWire(res, refused.error, token);
+          return this.out.sendWire(res, refused.error, token);
         }
       }
 
@@ -224,7 +174,7 @@ export class ChatHandler {
         } catch (err) {
           if (!(err instanceof ImageError)) throw err;
           record({ kind: 'bad_image', status: '400' });
-          return this.sendWire(res, wireError(400, err.message, err.metadata), token);
+          return this.out.sendWire(res, wireError(400, err.message, err.metadata), token);
         }
       }
       record(decision);
@@ -242,8 +192,8 @@ export class ChatHandler {
     }
     // Every candidate failed at the gone/capability stage or with a fallback-able error: the last one answers.
     await state.sleep(delayMs, signal);
-    if (last?.type === 'error') return this.sendWire(res, last.wire, token);
-    if (last?.type === 'error200') return this.sendError200(last.body, chat, undefined, token, res);
+    if (last?.type === 'error') return this.out.sendWire(res, last.wire, token);
+    if (last?.type === 'error200') return this.out.sendError200(last.body, chat, undefined, token, res);
   }
 
   private async respond(
@@ -260,193 +210,25 @@ export class ChatHandler {
     const state = this.state;
     if (d.type === 'timeout') {
       await state.sleep(HANG_MS, signal);
-      if (!signal.aborted) this.sendWire(res, wireError(408, 'Operation timed out. Please try again later.'), token);
+      if (!signal.aborted) this.out.sendWire(res, wireError(408, 'Operation timed out. Please try again later.'), token);
       return;
     }
     if (chat.stream && (d.type === 'reply' || d.type === 'error200')) {
-      this.startStream(res, served);
+      this.out.startStream(res, served);
       await state.sleep(delayMs, signal);
       if (signal.aborted) return;
-      if (d.type === 'error200') return this.sendError200(d.body, chat, served, token, res);
-      return this.streamReply(d, chat, served, images, behavior, token, res, signal);
+      if (d.type === 'error200') return this.out.sendError200(d.body, chat, served, token, res);
+      return this.out.streamReply(d, chat, served, images, behavior, token, res, signal);
     }
     await state.sleep(delayMs, signal);
     if (signal.aborted) return;
-    if (d.type === 'error') return this.sendWire(res, d.wire, token);
-    if (d.type === 'error200') return this.sendError200(d.body, chat, served, token, res);
+    if (d.type === 'error') return this.out.sendWire(res, d.wire, token);
+    if (d.type === 'error200') return this.out.sendError200(d.body, chat, served, token, res);
     // A reset before any response: the client sees the socket close.
     if (d.fault?.type === 'reset') return void res.destroy();
 
-    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
-    const content = scrub(reply.text, token);
-    const finishReason = d.finishError ? 'error' : reply.finishReason;
-    const body = {
-      id: served.id,
-      provider: served.provider,
-      model: served.model,
-      object: 'chat.completion',
-      created: served.created,
-      choices: [
-        {
-          logprobs: null,
-          finish_reason: finishReason,
-          native_finish_reason: finishReason,
-          index: 0,
-          message: { role: 'assistant', content, refusal: null, reasoning: null },
-          ...(d.finishError ? { error: finishErrorObject(served.provider) } : {}),
-        },
-      ],
-      usage: usageBlock(reply),
-    };
-    if (d.fault?.type === 'malformed' || d.fault?.type === 'truncated') {
-      // Not JSON: the body is cut in half. A truncated one also promises more bytes than it sends.
-      const text = scrub(JSON.stringify(body), token);
-      const cut = text.slice(0, Math.floor(text.length / 2));
-      const length = Buffer.byteLength(d.fault.type === 'truncated' ? text : cut);
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length, 'X-Generation-Id': served.id });
-      // Destroyed only once the half body is on the wire, so the client really receives it.
-      if (d.fault.type === 'truncated') res.write(cut, () => res.destroy());
-      else res.end(cut);
-      return;
-    }
-    sendJson(res, 200, body, token, { 'X-Generation-Id': served.id });
+    this.out.jsonReply(d, chat, served, images, behavior, token, res);
   }
 
-  private startStream(res: ServerResponse, served: Served): void {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
-      'X-Generation-Id': served.id,
-    });
-    // OpenRouter keeps the connection warm with SSE comments until the first token.
-    res.write(': OPENROUTER PROCESSING\n\n');
-  }
 
-  private writeData(res: ServerResponse, data: unknown, token: string): void {
-    if (!res.destroyed) res.write(`data: ${scrub(JSON.stringify(data), token)}\n\n`);
-  }
-
-  /** An error inside HTTP 200: a JSON body without `choices`, or for streams a lone error event. */
-  /**
-   * An error response. With the scenario's `echoKeyInErrors`, the error quotes the caller's key the
-   * way a provider that relays the request's headers would, unscrubbed: for leak tests.
-   */
-  private sendWire(res: ServerResponse, wire: WireError, token: string | undefined): void {
-    if (!this.state.scenario.echoKeyInErrors || !token) return sendWire(res, wire, token);
-    sendWire(res, { ...wire, body: echoKey(wire.body, token) }, undefined, { 'X-Upstream-Authorization': `Bearer ${token}` });
-  }
-
-  private sendError200(body: Record<string, unknown>, chat: ChatRequest, served: Served | undefined, token: string, res: ServerResponse): void {
-    if (this.state.scenario.echoKeyInErrors) {
-      body = echoKey(body, token);
-      token = '';
-    }
-    if (!chat.stream) return sendJson(res, 200, body, token);
-    if (!res.headersSent) {
-      if (!served) return sendJson(res, 200, body, token);
-      this.startStream(res, served);
-    }
-    this.writeData(
-      res,
-      {
-        id: served?.id,
-        object: 'chat.completion.chunk',
-        created: served?.created,
-        model: served?.model,
-        provider: served?.provider,
-        error: body.error,
-        choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
-      },
-      token,
-    );
-    res.end();
-  }
-
-  private async streamReply(
-    d: Extract<Decision, { type: 'reply' }>,
-    chat: ChatRequest,
-    served: Served,
-    images: ImageInfo[],
-    behavior: ModelBehavior,
-    token: string,
-    res: ServerResponse,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
-    const base = { id: served.id, provider: served.provider, model: served.model, object: 'chat.completion.chunk', created: served.created };
-    const midStreamError = () => {
-      // A mid-stream error: a final data event with a top-level error, then the stream just ends.
-      const echo = this.state.scenario.echoKeyInErrors === true;
-      const event = {
-        ...base,
-        error: finishErrorObject(served.provider),
-        choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error', native_finish_reason: 'error' }],
-      };
-      this.writeData(res, echo ? echoKey(event, token) : event, echo ? '' : token);
-      res.end();
-    };
-    // One data event that is a cut-off JSON object; the stream then goes on as if nothing happened.
-    const brokenEvent = () => {
-      if (!res.destroyed) res.write(`data: {"id":"${served.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\n\n`);
-    };
-    let sent = 0;
-    // A slow model: every data event after the first waits `chunkDelayMs`; a client that leaves ends it.
-    const pause = async (): Promise<boolean> => {
-      if (sent > 0) await this.state.sleep(behavior.chunkDelayMs ?? 0, signal);
-      return !signal.aborted;
-    };
-    const fault = d.fault;
-    for (const piece of pieces(scrub(reply.text, token))) {
-      if (fault && sent === fault.after) {
-        if (fault.type === 'error_event') break;
-        if (fault.type === 'stall') {
-          // Stalled: nothing more until the client disconnects (or close() / HANG_MS), then the error event.
-          await this.state.sleep(HANG_MS, signal);
-          if (!signal.aborted) midStreamError();
-          return;
-        }
-        if (fault.type === 'truncated') return void res.end();
-        if (fault.type === 'reset') return resetAfterFlush(res);
-        if (!(await pause())) return;
-        brokenEvent();
-      }
-      if (!(await pause())) return;
-      this.writeData(
-        res,
-        { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null, native_finish_reason: null, logprobs: null }] },
-        token,
-      );
-      sent++;
-    }
-    if (!(await pause())) return;
-    if (fault?.type === 'error_event' || fault?.type === 'stall') return midStreamError();
-    if (fault && sent <= fault.after) {
-      // A reply of no more than `after` chunks: the fault comes before the finish.
-      if (fault.type === 'truncated') return void res.end();
-      if (fault.type === 'reset') return resetAfterFlush(res);
-      if (sent === fault.after) brokenEvent();
-    }
-    const finishReason = d.finishError ? 'error' : reply.finishReason;
-    this.writeData(
-      res,
-      {
-        ...base,
-        choices: [
-          {
-            index: 0,
-            delta: { role: 'assistant', content: '' },
-            finish_reason: finishReason,
-            native_finish_reason: finishReason,
-            logprobs: null,
-            ...(d.finishError ? { error: finishErrorObject(served.provider) } : {}),
-          },
-        ],
-        usage: usageBlock(reply),
-      },
-      token,
-    );
-    res.write('data: [DONE]\n\n');
-    res.end();
-  }
 }

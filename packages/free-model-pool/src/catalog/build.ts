@@ -1,6 +1,6 @@
 import type { PoolModel, Tier } from '../types.js';
 import { TIERS } from '../types.js';
-import { classifyModel, hasImageInput } from './classify.js';
+import { classifyModel, hasImageInput } from './tier-rules.js';
 import { isFreeModel } from './free.js';
 import type { CatalogModel, DefaultPoolFile, FreeModelEntry, PoolFile } from './types.js';
 

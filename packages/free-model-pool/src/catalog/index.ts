@@ -2,7 +2,7 @@
 export { CatalogError } from './errors.js';
 export { parseCatalog, parseCatalogText, type ParsedCatalog } from './parse.js';
 export { isFreeModel, whyNotFree, expiresAt } from './free.js';
-export { classifyModel, hasImageInput, CLASSIFY_RULES, SCORE_WEIGHTS } from './classify.js';
+export { classifyModel, hasImageInput, CLASSIFY_RULES, SCORE_WEIGHTS } from './tier-rules.js';
 export { readSize, modelSize, effectiveSizeB, type ModelSize } from './size.js';
 export { buildPools, toDefaultPools, serializePoolFile, type BuildPoolsOptions } from './build.js';
 export { fetchCatalog, type FetchCatalogOptions } from './fetch.js';

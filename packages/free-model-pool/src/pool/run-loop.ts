@@ -1,115 +1,18 @@
-import { FreeModelPoolError, PoolAbortedError, RequestStoppedError } from '../errors.js';
-import { classifyFailure, POLICY, reasonDescription, redactError, redactSecrets } from '../failures/index.js';
+import { RequestStoppedError } from '../errors.js';
+import { POLICY, reasonDescription } from '../failures/index.js';
 import { capacityBlock } from '../limits/index.js';
-import type { Attempt, ClassifiedFailure, PoolOutcome, RequestNeeds, Tier, TokenUsage } from '../types.js';
-import { ClassifiedAttemptError } from './attempt-error.js';
+import type { Attempt, PoolOutcome, RequestNeeds, Tier } from '../types.js';
+import { releaseSlot, reserveDay, takeAccountSlot, type AccountSlot } from './account-slot.js';
 import { capacitySkip, selectCandidates, type CandidateSelection } from './candidates.js';
 import { applyFailure, applySuccess, noteCallSent } from './model-outcome.js';
-import { noAnswerError, type DailyBlock, type MinuteBlock } from './no-answer.js';
-import type { PoolEvent } from './requests.js';
-import { countsAsFreeCall, emitEvent, type PoolRuntime } from './runtime.js';
-import { formatDuration, formatTime, isoSeconds } from './trail-message.js';
+import { noAnswerError } from './no-answer.js';
+import { Run } from './run-state.js';
+import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
+import { classifyAttemptError, timedAttempt } from './timed-attempt.js';
+import type { AttemptFn, RunOptions } from './run-types.js';
+import { formatTime, isoSeconds } from './trail-message.js';
 
-/** What one successful attempt hands back to the loop. */
-export interface AttemptResult<T> {
-  value: T;
-  /** The model id the response reported (OpenRouter may name a concrete variant). */
-  servedBy?: string;
-  usage?: TokenUsage;
-}
-
-/** One call to one model. `signal` fires on the caller's abort or this attempt's timeout. */
-export type AttemptFn<T> = (modelId: string, signal: AbortSignal) => Promise<AttemptResult<T>>;
-
-export interface RunOptions {
-  /** The caller's abort signal: stops at once, no further call. */
-  signal?: AbortSignal;
-  /** Overrides policy.requestDeadlineMs. */
-  deadlineMs?: number;
-  /** Overrides policy.attemptTimeoutMs (streams use firstChunkTimeoutMs: the attempt ends at the first chunk). */
-  attemptTimeoutMs?: number;
-  /**
-   * Emit the `success` event when an attempt succeeds (default true). A stream's attempt succeeds
-   * at its first chunk; it reports its own success once the answer is complete.
-   */
-  reportSuccess?: boolean;
-}
-
-/** The reason an attempt's own timer fired, so it is never mistaken for the caller's abort. */
-class AttemptTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
-    this.name = 'TimeoutError';
-  }
-}
-
-/** An account slot taken for one call; `release` gives it back when no call is sent after all. */
-interface AccountSlot {
-  waitedMs: number;
-  reservedAt?: number;
-}
-
-/**
- * One request's run: its trail, its deadline, what account limit blocks free models, and the
- * events it reports. The steps below read and update it; `runPooled` only sequences them.
- */
-class Run {
-  readonly started: number;
-  readonly deadline: number;
-  readonly trail: Attempt[] = [];
-  totalWaited = 0;
-  calls = 0;
-  stopNote = '';
-  /** Set once an account-wide limit blocks free models: later free candidates are skipped without a call. */
-  dailyBlock: DailyBlock | undefined;
-  minuteBlock: MinuteBlock | undefined;
-
-  constructor(
-    readonly rt: PoolRuntime,
-    readonly tier: Tier,
-    readonly opts: RunOptions,
-  ) {
-    this.started = rt.now();
-    this.deadline = this.started + (opts.deadlineMs ?? rt.policy.requestDeadlineMs);
-  }
-
-  get signal(): AbortSignal | undefined {
-    return this.opts.signal;
-  }
-
-  emit(event: PoolEvent): void {
-    emitEvent(this.rt, event);
-  }
-
-  push(a: Attempt): void {
-    if (a.message) a.message = redactSecrets(a.message, this.rt.secrets);
-    this.trail.push(a);
-    this.emit({ type: 'attempt', tier: this.tier, attempt: a });
-  }
-
-  fail(error: FreeModelPoolError): never {
-    redactError(error, this.rt.secrets);
-    this.emit({ type: 'failure', tier: this.tier, error });
-    throw error;
-  }
-
-  abort(cause?: unknown): never {
-    return this.fail(
-      new PoolAbortedError(`The request to the ${this.tier} pool was aborted by the caller; no further model was called.`, {
-        reason: 'aborted',
-        tier: this.tier,
-        attempts: this.trail,
-        cause,
-      }),
-    );
-  }
-
-  deadlinePassed(): boolean {
-    if (this.rt.now() < this.deadline) return false;
-    this.stopNote = ` (the request deadline of ${formatDuration(this.deadline - this.started)} passed)`;
-    return true;
-  }
-}
+export type { AttemptFn, AttemptResult, RunOptions } from './run-types.js';
 
 /**
  * Tries the tier's candidates until one answers, `maxAttempts` calls were made, or the deadline
@@ -219,67 +122,6 @@ function skipNow(run: Run, selection: CandidateSelection, modelId: string, isLas
   return full ? capacitySkip(modelId, full, now) : undefined;
 }
 
-/**
- * Takes a slot in the account window for a free model (waiting up to maxWaitMs, bounded by the
- * deadline). Paid models need none. Returns 'blocked' when an account limit now blocks free models
- * (recorded on the run), 'deadline' when the wait ended at the deadline, where a call could only
- * time out and would still count against the day.
- */
-async function takeAccountSlot(run: Run, modelId: string): Promise<AccountSlot | 'blocked' | 'deadline'> {
-  const { rt } = run;
-  if (!countsAsFreeCall(modelId)) return { waitedMs: 0 };
-  const daily = rt.quota.check(rt.now());
-  if (!daily.ok) {
-    run.dailyBlock = { resetAt: daily.resetAt, limit: rt.quota.state(rt.now()).limit };
-    return 'blocked';
-  }
-  const waitStart = rt.now();
-  let slot: AccountSlot;
-  try {
-    const maxWaitMs = Math.max(0, Math.min(rt.policy.maxWaitMs, run.deadline - waitStart));
-    const acquired = await rt.pacer.acquire({ now: rt.now, sleep: rt.sleep, signal: run.signal, maxWaitMs });
-    slot = { waitedMs: acquired.waitedMs, reservedAt: acquired.reservedAt };
-  } catch (e) {
-    if (run.signal?.aborted) run.abort(e);
-    if (!(FreeModelPoolError.isInstance(e) && e.reason === 'account_minute_limit')) throw e;
-    run.totalWaited += rt.now() - waitStart;
-    run.minuteBlock = { retryAt: e.retryAt, message: e.message, cause: e };
-    return 'blocked';
-  }
-  if (slot.waitedMs > 0) {
-    run.totalWaited += slot.waitedMs;
-    run.emit({ type: 'wait', tier: run.tier, waitMs: slot.waitedMs, reason: 'account_minute_limit' });
-  }
-  if (run.signal?.aborted) {
-    releaseSlot(rt, slot);
-    run.abort(run.signal.reason);
-  }
-  if (run.deadlinePassed()) {
-    releaseSlot(rt, slot);
-    return 'deadline';
-  }
-  return slot;
-}
-
-function releaseSlot(rt: PoolRuntime, slot: AccountSlot): void {
-  if (slot.reservedAt !== undefined) rt.pacer.release(slot.reservedAt);
-}
-
-/**
- * Counts the call against the day before it is sent, in the same step as the check, so concurrent
- * requests cannot overshoot the cap. False (slot given back, free models blocked) when the day
- * ran out meanwhile.
- */
-function reserveDay(run: Run, modelId: string, slot: AccountSlot): boolean {
-  const { rt } = run;
-  if (!countsAsFreeCall(modelId)) return true;
-  const day = rt.quota.reserve(rt.now());
-  if (day.ok) return true;
-  releaseSlot(rt, slot);
-  run.dailyBlock = { resetAt: day.resetAt, limit: rt.quota.state(rt.now()).limit };
-  return false;
-}
-
 type CallStep<T> = { done: true; outcome: PoolOutcome<T> } | { done: false; advance: boolean };
 
 /**
@@ -372,45 +214,3 @@ async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, s
   }
 }
 
-/**
- * Runs one attempt under its own timeout. The attempt's signal fires on the caller's abort or the
- * timeout; `timedOut` says which, so a timeout is never mistaken for the caller's abort.
- */
-async function timedAttempt<T>(
-  attemptFn: AttemptFn<T>,
-  modelId: string,
-  userSignal: AbortSignal | undefined,
-  timeoutMs: number,
-): Promise<{ result?: AttemptResult<T>; error?: unknown; timedOut: boolean }> {
-  const controller = new AbortController();
-  const handle = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
-  // Linked by hand and unlinked in `finally`, not with AbortSignal.any: a caller that reuses one
-  // long-lived signal would otherwise keep a dependant signal per attempt alive (Node 20).
-  const onCallerAbort = () => controller.abort(userSignal!.reason);
-  if (userSignal?.aborted) onCallerAbort();
-  else userSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  try {
-    return { result: await attemptFn(modelId, controller.signal), timedOut: false };
-  } catch (error) {
-    return { error, timedOut: controller.signal.reason instanceof AttemptTimeoutError && !userSignal?.aborted };
-  } finally {
-    clearTimeout(handle);
-    userSignal?.removeEventListener('abort', onCallerAbort);
-  }
-}
-
-/** One reason for a failed attempt: pre-classified, our own timeout, or classifyFailure. */
-function classifyAttemptError(
-  error: unknown,
-  timedOut: boolean,
-  timeoutMs: number,
-  rt: PoolRuntime,
-  userSignal: AbortSignal | undefined,
-): ClassifiedFailure {
-  let failure: ClassifiedFailure;
-  if (ClassifiedAttemptError.isInstance(error)) failure = { ...error.failure };
-  else if (timedOut) failure = { reason: 'timeout', message: `no answer within ${timeoutMs} ms` };
-  else failure = classifyFailure(error, { now: rt.now(), callerSignal: userSignal, secrets: rt.secrets });
-  failure.message = redactSecrets(failure.message, rt.secrets);
-  return failure;
-}

@@ -1,0 +1,70 @@
+import { PoolAbortedError, type FreeModelPoolError } from '../errors.js';
+import { redactError, redactSecrets } from '../failures/index.js';
+import type { Attempt, Tier } from '../types.js';
+import type { DailyBlock, MinuteBlock } from './no-answer.js';
+import type { PoolEvent } from './requests.js';
+import type { RunOptions } from './run-types.js';
+import { emitEvent, type PoolRuntime } from './runtime.js';
+import { formatDuration } from './trail-message.js';
+
+/**
+ * One request's run: its trail, its deadline, what account limit blocks free models, and the
+ * events it reports. The steps below read and update it; `runPooled` only sequences them.
+ */
+export class Run {
+  readonly started: number;
+  readonly deadline: number;
+  readonly trail: Attempt[] = [];
+  totalWaited = 0;
+  calls = 0;
+  stopNote = '';
+  /** Set once an account-wide limit blocks free models: later free candidates are skipped without a call. */
+  dailyBlock: DailyBlock | undefined;
+  minuteBlock: MinuteBlock | undefined;
+
+  constructor(
+    readonly rt: PoolRuntime,
+    readonly tier: Tier,
+    readonly opts: RunOptions,
+  ) {
+    this.started = rt.now();
+    this.deadline = this.started + (opts.deadlineMs ?? rt.policy.requestDeadlineMs);
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
+  emit(event: PoolEvent): void {
+    emitEvent(this.rt, event);
+  }
+
+  push(a: Attempt): void {
+    if (a.message) a.message = redactSecrets(a.message, this.rt.secrets);
+    this.trail.push(a);
+    this.emit({ type: 'attempt', tier: this.tier, attempt: a });
+  }
+
+  fail(error: FreeModelPoolError): never {
+    redactError(error, this.rt.secrets);
+    this.emit({ type: 'failure', tier: this.tier, error });
+    throw error;
+  }
+
+  abort(cause?: unknown): never {
+    return this.fail(
+      new PoolAbortedError(`The request to the ${this.tier} pool was aborted by the caller; no further model was called.`, {
+        reason: 'aborted',
+        tier: this.tier,
+        attempts: this.trail,
+        cause,
+      }),
+    );
+  }
+
+  deadlinePassed(): boolean {
+    if (this.rt.now() < this.deadline) return false;
+    this.stopNote = ` (the request deadline of ${formatDuration(this.deadline - this.started)} passed)`;
+    return true;
+  }
+}

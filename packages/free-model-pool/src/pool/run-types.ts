@@ -1,0 +1,26 @@
+import type { TokenUsage } from '../types.js';
+
+/** What one successful attempt hands back to the loop. */
+export interface AttemptResult<T> {
+  value: T;
+  /** The model id the response reported (OpenRouter may name a concrete variant). */
+  servedBy?: string;
+  usage?: TokenUsage;
+}
+
+/** One call to one model. `signal` fires on the caller's abort or this attempt's timeout. */
+export type AttemptFn<T> = (modelId: string, signal: AbortSignal) => Promise<AttemptResult<T>>;
+
+export interface RunOptions {
+  /** The caller's abort signal: stops at once, no further call. */
+  signal?: AbortSignal;
+  /** Overrides policy.requestDeadlineMs. */
+  deadlineMs?: number;
+  /** Overrides policy.attemptTimeoutMs (streams use firstChunkTimeoutMs: the attempt ends at the first chunk). */
+  attemptTimeoutMs?: number;
+  /**
+   * Emit the `success` event when an attempt succeeds (default true). A stream's attempt succeeds
+   * at its first chunk; it reports its own success once the answer is complete.
+   */
+  reportSuccess?: boolean;
+}
