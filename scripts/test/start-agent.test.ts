@@ -5,12 +5,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireBuildLock } from './agent-process.js';
+import { acquireBuildLock, freePort } from './agent-process.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bun = path.join(repoRoot, 'node_modules', '.bin', 'bun');
@@ -20,16 +19,6 @@ const builtEntries = ['free-model-pool', 'openrouter-simulator', 'plugin-openrou
 );
 const USER_ID = '11111111-2222-4333-8444-555555555555';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function json(res: Response): Promise<any> {
   const text = await res.text();

@@ -40,6 +40,13 @@ export function deepSerialise(value: unknown): string {
   } catch {
     // circular: the walk above covered it
   }
-  out.push(inspect(value, { depth: Infinity, showHidden: true }));
+  for (const showHidden of [true, false]) {
+    try {
+      out.push(inspect(value, { depth: Infinity, showHidden }));
+      break;
+    } catch {
+      // some host objects (DOMException) throw when inspected with hidden properties
+    }
+  }
   return out.join('\n');
 }

@@ -4,8 +4,8 @@
  * against the simulator while every model injects stream faults, then prints one JSON line of
  * figures. The parent test asserts exit code 0 and the figures.
  */
-import { inspect } from 'node:util';
 import { startSimulator } from '@freepool/openrouter-simulator';
+import { printFigures } from '../../../../test/helpers/fault-figures.js';
 import { FreeModelPool, FreeModelPoolError, StreamInterruptedError, type PoolEvent } from '@freepool/free-model-pool';
 
 const KEY = 'sk-or-v1-FAKE-fault-child-0000';
@@ -108,9 +108,8 @@ await Promise.race([all, new Promise((r) => setTimeout(r, 60_000).unref())]);
 const lost = settled ? 0 : jobs.length;
 await sim.close();
 
-const serialised = errors.map((e) => JSON.stringify(e, Object.getOwnPropertyNames(e as object)) + inspect(e, { depth: 10 })).join('\n');
-console.log(
-  JSON.stringify({
+printFigures(
+  {
     rounds: ROUNDS,
     calls: sim.stats().total,
     byStatus: sim.stats().byStatus,
@@ -121,7 +120,8 @@ console.log(
     abandoned,
     lost,
     events: events.length,
-    keyHits: serialised.split(KEY).length - 1,
     ms: Date.now() - started,
-  }),
+  },
+  [...errors, ...events],
+  KEY,
 );

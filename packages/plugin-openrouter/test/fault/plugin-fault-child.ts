@@ -3,9 +3,9 @@
  * with the plugin streams TEXT_SMALL through `useModel` while every model of the simulator injects
  * stream faults. Prints one JSON line of figures; the parent asserts exit code 0 and the figures.
  */
-import { inspect } from 'node:util';
 import { ModelType, type TextStreamResult } from '@elizaos/core';
 import { startSimulator } from '@freepool/openrouter-simulator';
+import { printFigures } from '../../../../test/helpers/fault-figures.js';
 import { FreeModelPoolError } from '@freepool/free-model-pool';
 import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, startRuntime, stopRuntime } from '../helpers/runtime.js';
 
@@ -76,15 +76,15 @@ await Promise.all(jobs);
 await stopRuntime(runtime);
 await sim.close();
 
-const serialised = errors.map((e) => JSON.stringify(e, Object.getOwnPropertyNames(e as object)) + inspect(e, { depth: 10 })).join('\n');
-console.log(
-  JSON.stringify({
+printFigures(
+  {
     rounds: ROUNDS,
     calls: sim.stats().total,
     byStatus: sim.stats().byStatus,
     ok,
     failed,
     untyped,
-    keyHits: serialised.split(FAKE_KEY).length - 1,
-  }),
+  },
+  errors,
+  FAKE_KEY,
 );
