@@ -59,6 +59,30 @@ export class DailyLimitError extends FreeModelPoolError {
   }
 }
 
+/**
+ * A background call (priority `background`) while the day's remaining free calls are at or below
+ * the reserve held for replies: refused without an HTTP call, reason `reserve_held`. `retryAt` is
+ * the daily reset. A program can skip the background work and carry on.
+ */
+export class DailyReserveError extends FreeModelPoolError {
+  /** Free calls left today when the call was refused. */
+  readonly remaining: number;
+  /** The reserve in force (calls held for replies). */
+  readonly reserve: number;
+  constructor(
+    message: string,
+    opts: ConstructorParameters<typeof FreeModelPoolError>[1] & { remaining: number; reserve: number },
+  ) {
+    super(message, opts);
+    this.name = 'DailyReserveError';
+    this.remaining = opts.remaining;
+    this.reserve = opts.reserve;
+  }
+  static override isInstance(e: unknown): e is DailyReserveError {
+    return FreeModelPoolError.isInstance(e) && e.name === 'DailyReserveError';
+  }
+}
+
 /** A reason whose policy is `stop` (auth, billing, bad request): no other model can help. */
 export class RequestStoppedError extends FreeModelPoolError {
   constructor(...args: ConstructorParameters<typeof FreeModelPoolError>) {

@@ -36,6 +36,14 @@ export interface PoolPolicy {
   maxImageBytes: number;
   /** Daily free-model cap assumed until the server or /key says otherwise (undefined = unknown). */
   dailyLimit?: number;
+  /**
+   * Free calls held back for reply-priority requests: once the day's remaining calls are at or below
+   * it, background requests fail at once (DailyReserveError, no call). A number of calls; when
+   * undefined, `dailyReserveShare` of the known daily limit (rounded up). 0 turns the reserve off.
+   */
+  dailyReserve?: number;
+  /** The reserve as a share of the daily limit when `dailyReserve` is not set (0.2: 10 of 50, 200 of 1000). */
+  dailyReserveShare: number;
 }
 
 export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
@@ -51,6 +59,8 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   modelCapacityRaiseWindows: 5,
   maxImageBytes: 20 * 1024 * 1024,
   dailyLimit: undefined,
+  dailyReserve: undefined,
+  dailyReserveShare: 0.2,
 });
 
 /** Where and how to reach OpenRouter. */

@@ -55,7 +55,14 @@ export type FailureReason =
   | 'network_error' // no HTTP response at all (refused, reset, DNS), or the connection broke mid-answer
   | 'truncated' // the answer ended without a finish reason: cut off (a stream without its last event)
   | 'bad_request' // 400 the request itself is wrong; another model will not fix it
+  | 'reserve_held' // a background call while the day's last free calls are held for replies (no call made)
   | 'aborted'; // the caller aborted
+
+/**
+ * Whose call it is. `reply`: someone is waiting for this answer (the default). `background`: work
+ * that can be skipped (evaluators, reflection, summaries); it yields the day's last free calls.
+ */
+export type CallPriority = 'reply' | 'background';
 
 /**
  * What the run loop does after a failure: `rotate` to the next candidate, `wait` for the account
@@ -81,7 +88,10 @@ export interface ClassifiedFailure {
 
 /** One line of the attempt trail that successes and failures both carry. */
 export interface Attempt {
+  /** The model id; `last-resort:<model>` for the caller's own last-resort endpoint. */
   model: string;
+  /** Set on the line of a last-resort call: it went to the caller's own endpoint, not to OpenRouter. */
+  lastResort?: true;
   /** `success`, `failed` (a call was made and failed), or `skipped` (no call was made). */
   outcome: 'success' | 'failed' | 'skipped';
   /** Why it failed or was skipped. Skips use: model_rate_limit (cooling), model_gone (removed),
@@ -115,6 +125,8 @@ export interface PoolOutcome<T> {
   /** Total time spent waiting for account capacity. */
   waitedMs: number;
   usage?: TokenUsage;
+  /** Set when the caller's last-resort endpoint answered, after the free pool had given up. */
+  lastResort?: { model: string; baseURL: string; reason: FailureReason };
 }
 
 /** Per-model health, kept in the store. */

@@ -20,6 +20,7 @@ import type { FailurePolicy, FailureReason } from '../types.js';
  * | network_error        | rotate | No response at all; often transient. Rotating also retries the network once more. |
  * | truncated            | rotate | The answer stopped without a finish reason: this model's provider cut it off. |
  * | bad_request          | stop   | The request itself is wrong (or the privacy settings exclude every free endpoint); another model will not fix it. |
+ * | reserve_held         | stop   | A background call while the day's last free calls are held for replies: no free model may take it (raised before any call). |
  * | aborted              | stop   | The caller asked us to stop. |
  */
 export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.freeze({
@@ -38,6 +39,7 @@ export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.fre
   network_error: 'rotate',
   truncated: 'rotate',
   bad_request: 'stop',
+  reserve_held: 'stop',
   aborted: 'stop',
 });
 
@@ -62,6 +64,7 @@ const DESCRIPTIONS: Readonly<Record<FailureReason, string>> = Object.freeze({
   network_error: 'could not be reached',
   truncated: 'cut its answer off',
   bad_request: 'rejected the request as invalid',
+  reserve_held: "was not called: the day's last free calls are held for replies",
   aborted: 'was aborted by the caller',
 });
 

@@ -1,11 +1,15 @@
 import type { PoolPolicy } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
-import type { ClassifiedFailure, DailyState } from '../types.js';
+import type { CallPriority, ClassifiedFailure, DailyState } from '../types.js';
 import { nextUtcMidnight } from './time.js';
 
 export { nextUtcMidnight } from './time.js';
 
-export type DailyCheck = { ok: true } | { ok: false; resetAt: number };
+/**
+ * `reserveHeld` is set when only the reserve refused the call (a background call while the day's
+ * remaining free calls are at or below the reserve held for replies); the day itself is not used up.
+ */
+export type DailyCheck = { ok: true } | { ok: false; resetAt: number; reserveHeld?: { remaining: number; reserve: number } };
 
 /** What `GET /api/v1/key` reports in `data.free_model_daily_requests` (fields may be missing). */
 export interface KeyDailyStatus {
@@ -23,8 +27,19 @@ export interface KeyDailyStatus {
 export class DailyQuota {
   constructor(
     private readonly store: PoolStore,
-    private readonly policy: Pick<PoolPolicy, 'dailyLimit'> = {},
+    private readonly policy: Partial<Pick<PoolPolicy, 'dailyLimit' | 'dailyReserve' | 'dailyReserveShare'>> = {},
   ) {}
+
+  /**
+   * Free calls held back for reply-priority requests today: `policy.dailyReserve`, else
+   * `dailyReserveShare` of the known daily limit, rounded up; 0 while the limit is unknown.
+   */
+  heldForReplies(now: number): number {
+    if (this.policy.dailyReserve !== undefined) return this.policy.dailyReserve;
+    const limit = this.state(now).limit;
+    const share = this.policy.dailyReserveShare ?? 0;
+    return limit === undefined || share <= 0 ? 0 : Math.ceil(limit * share);
+  }
 
   /** The current state, rolled over to a new day when its reset time has passed. */
   state(now: number): DailyState {
@@ -47,8 +62,11 @@ export class DailyQuota {
     return s;
   }
 
-  /** Fails fast while the day is known to be used up. */
-  check(now: number): DailyCheck {
+  /**
+   * Fails fast while the day is known to be used up, and for a `background` call while the
+   * remaining calls are at or below the reserve held for replies (`reserveHeld` says so).
+   */
+  check(now: number, priority?: CallPriority): DailyCheck {
     const s = this.state(now);
     if (s.exhaustedUntil > now) return { ok: false, resetAt: s.exhaustedUntil };
     if (s.remaining !== undefined && s.remaining <= 0) {
@@ -57,6 +75,10 @@ export class DailyQuota {
       return { ok: false, resetAt: s.exhaustedUntil };
     }
     this.store.setDaily(s);
+    if (priority === 'background' && s.remaining !== undefined) {
+      const reserve = this.heldForReplies(now);
+      if (reserve > 0 && s.remaining <= reserve) return { ok: false, resetAt: s.resetAt!, reserveHeld: { remaining: s.remaining, reserve } };
+    }
     return { ok: true };
   }
 
@@ -64,8 +86,8 @@ export class DailyQuota {
    * Check and count in one synchronous step, right before a free-model call: concurrent requests in
    * one process cannot all pass the check on the last remaining call and overshoot the cap together.
    */
-  reserve(now: number): DailyCheck {
-    const check = this.check(now);
+  reserve(now: number, priority?: CallPriority): DailyCheck {
+    const check = this.check(now, priority);
     if (check.ok) this.recordCall(now);
     return check;
   }

@@ -17,9 +17,9 @@ export interface AccountSlot {
 export async function takeAccountSlot(run: Run, modelId: string): Promise<AccountSlot | 'blocked' | 'deadline'> {
   const { rt } = run;
   if (!countsAsFreeCall(modelId)) return { waitedMs: 0 };
-  const daily = rt.quota.check(rt.now());
+  const daily = rt.quota.check(rt.now(), run.opts.priority);
   if (!daily.ok) {
-    run.dailyBlock = { resetAt: daily.resetAt, limit: rt.quota.state(rt.now()).limit };
+    run.dailyBlock = { resetAt: daily.resetAt, limit: rt.quota.state(rt.now()).limit, ...(daily.reserveHeld ? { reserveHeld: daily.reserveHeld } : {}) };
     return 'blocked';
   }
   const waitStart = rt.now();
@@ -62,9 +62,9 @@ export function releaseSlot(rt: PoolRuntime, slot: AccountSlot): void {
 export function reserveDay(run: Run, modelId: string, slot: AccountSlot): boolean {
   const { rt } = run;
   if (!countsAsFreeCall(modelId)) return true;
-  const day = rt.quota.reserve(rt.now());
+  const day = rt.quota.reserve(rt.now(), run.opts.priority);
   if (day.ok) return true;
   releaseSlot(rt, slot);
-  run.dailyBlock = { resetAt: day.resetAt, limit: rt.quota.state(rt.now()).limit };
+  run.dailyBlock = { resetAt: day.resetAt, limit: rt.quota.state(rt.now()).limit, ...(day.reserveHeld ? { reserveHeld: day.reserveHeld } : {}) };
   return false;
 }

@@ -7,6 +7,8 @@ import type { ConnectionSettings, PoolDefinition, PoolPolicy } from '../settings
 import { MemoryStore } from '../state/memory-store.js';
 import type { PoolStore } from '../state/store.js';
 import type { ModelHealth, PoolOutcome, Tier } from '../types.js';
+import { failedStream, refuseHeldBackground } from './background-reserve.js';
+import { handsOver, LastResort, type LastResortSettings } from './last-resort.js';
 import { imageAttempt } from './calls/image.js';
 import { objectAttempt, resolveOutputShape } from './calls/object.js';
 import { textAttempt } from './calls/text.js';
@@ -22,7 +24,7 @@ import type {
   TextResult,
 } from './requests.js';
 import { poolStatus, type PoolStatus } from './pool-status.js';
-import { runPooled } from './run-loop.js';
+import { runPooled, type AttemptFn } from './run-loop.js';
 import type { PoolRuntime } from './runtime.js';
 import { pooledStream } from './stream.js';
 
@@ -42,6 +44,12 @@ export interface FreeModelPoolOptions {
    * the pool is built or replaced). Paid calls never count against the free-tier pacer or day.
    */
   allowPaidModels?: boolean;
+  /**
+   * A model on the caller's own machine (any OpenAI-compatible server), called only after the free
+   * pool gave up (daily cap, every model failed, no slot within the wait, or the reply reserve
+   * refused a background call). Off unless given. Its use is in the trail and `outcome.lastResort`.
+   */
+  lastResort?: LastResortSettings;
 }
 
 /**
@@ -54,6 +62,7 @@ export class FreeModelPool {
   private readonly connection: ConnectionSettings;
   private readonly client: OpenRouterProvider;
   private readonly runtime: PoolRuntime;
+  private readonly lastResort: LastResort | undefined;
   readonly policy: Readonly<PoolPolicy>;
   readonly store: PoolStore;
 
@@ -74,15 +83,22 @@ export class FreeModelPool {
       pacer: new AccountPacer(this.store, this.policy),
       quota: new DailyQuota(this.store, this.policy),
       ladder: new CooldownLadder(this.policy, options.random ?? Math.random),
-      secrets: [this.connection.apiKey],
+      secrets: [this.connection.apiKey, options.lastResort?.apiKey],
       onEvent: options.onEvent,
     };
+    this.lastResort = options.lastResort ? new LastResort(options.lastResort, this.runtime) : undefined;
+  }
+
+  /** The last-resort endpoint, when one is configured (no key in it). */
+  get lastResortEndpoint(): { baseURL: string; model: string } | undefined {
+    return this.lastResort ? { baseURL: this.lastResort.settings.baseURL, model: this.lastResort.settings.model } : undefined;
   }
 
   generateText(request: TextRequest): Promise<PoolOutcome<TextResult>> {
     return this.guard(() => {
       validateRequest(request);
-      return runPooled(this.runtime, request.tier, needsFor(request), textAttempt(this.client, request), this.runOptions(request));
+      const pooled = runPooled(this.runtime, request.tier, needsFor(request), textAttempt(this.client, request), this.runOptions(request));
+      return this.orLastResort(request, pooled, (client) => textAttempt(client, request));
     });
   }
 
@@ -91,7 +107,8 @@ export class FreeModelPool {
       validateRequest(request);
       const shape = resolveOutputShape(request);
       const attempt = objectAttempt<T>(this.client, request, shape, (id) => this.pool.models[id]);
-      return runPooled(this.runtime, request.tier, needsFor(request, { structuredOutput: true }), attempt, this.runOptions(request));
+      const pooled = runPooled(this.runtime, request.tier, needsFor(request, { structuredOutput: true }), attempt, this.runOptions(request));
+      return this.orLastResort(request, pooled, (client) => objectAttempt<T>(client, request, shape, () => undefined));
     });
   }
 
@@ -100,14 +117,18 @@ export class FreeModelPool {
       validateRequest(request);
       const image = parseImageUrl(request.imageUrl, this.policy.maxImageBytes);
       const attempt = imageAttempt(this.client, request, image);
-      return runPooled(this.runtime, request.tier, needsFor(request, { image: true }), attempt, this.runOptions(request));
+      const pooled = runPooled(this.runtime, request.tier, needsFor(request, { image: true }), attempt, this.runOptions(request));
+      return this.orLastResort(request, pooled, (client) => imageAttempt(client, request, image));
     });
   }
 
   /** Validation errors surface synchronously here (not in the stream's promises). */
   streamText(request: TextRequest): PoolStream {
     validateRequest(request);
-    return pooledStream(this.runtime, this.streamModel, request, needsFor(request));
+    // Streams carry no priority into the run loop: a held background stream is refused here, before any call.
+    const held = refuseHeldBackground(this.runtime, request);
+    const pooled = held ? failedStream(held) : pooledStream(this.runtime, this.streamModel, request, needsFor(request));
+    return this.lastResort ? this.lastResort.stream(pooled, request) : pooled;
   }
 
   /**
@@ -155,6 +176,20 @@ export class FreeModelPool {
   }
 
   private runOptions(request: TextRequest | ObjectRequest | ImageRequest) {
-    return { signal: request.abortSignal, deadlineMs: request.deadlineMs };
+    return { signal: request.abortSignal, deadlineMs: request.deadlineMs, priority: request.priority };
+  }
+
+  /** After the pool gave up on `request`, one call to the last resort, when there is one (see last-resort.ts). */
+  private orLastResort<T>(
+    request: TextRequest | ObjectRequest | ImageRequest,
+    pooled: Promise<PoolOutcome<T>>,
+    localAttempt: (client: OpenRouterProvider) => AttemptFn<T>,
+  ): Promise<PoolOutcome<T>> {
+    const lastResort = this.lastResort;
+    if (!lastResort) return pooled;
+    return pooled.catch((error: unknown) => {
+      if (!handsOver(error) || request.abortSignal?.aborted) throw error;
+      return lastResort.run(request.tier, localAttempt(lastResort.client), error, request.abortSignal);
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { DailyLimitError, PoolExhaustedError, type FreeModelPoolError } from '../errors.js';
 import type { Attempt, RequestNeeds, Tier } from '../types.js';
 import { selectCandidates } from './candidates.js';
+import { reserveHeldError } from './reserve-held.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { decisiveReason, exhaustedMessage, isoSeconds } from './trail-message.js';
 
@@ -11,6 +12,8 @@ export interface DailyBlock {
   /** The server's message, when a call got the daily 429. */
   serverMessage?: string;
   status?: number;
+  /** Set when only the reply reserve refused the call (a background request; the day is not used up). */
+  reserveHeld?: { remaining: number; reserve: number };
 }
 
 /** The account window had no slot within maxWaitMs. */
@@ -33,6 +36,7 @@ export function noAnswerError(
 ): FreeModelPoolError {
   const now = rt.now();
   const { dailyBlock, minuteBlock } = why;
+  if (dailyBlock?.reserveHeld) return reserveHeldError(tier, trail, dailyBlock.resetAt, dailyBlock.reserveHeld);
   if (dailyBlock) {
     const called = trail.some((a) => a.outcome === 'failed' && a.reason === 'account_daily_limit');
     return new DailyLimitError(

@@ -39,6 +39,10 @@ export interface PoolStatus {
     resetAt?: number;
     /** Set while the daily cap is known to be reached: free-model calls fail fast until then. */
     exhaustedUntil?: number;
+    /** Free calls held back for reply-priority requests (0: no reserve, or the limit is unknown). */
+    reserve: number;
+    /** True while remaining <= reserve: background requests are refused without a call. */
+    reserveInForce: boolean;
   };
 }
 
@@ -70,6 +74,7 @@ export function poolStatus(
   const tiers = Object.fromEntries(TIERS.map((t) => [t, (pool.tiers[t] ?? []).map(model)])) as Record<Tier, ModelStatus[]>;
   const window = pacer.state(now);
   const daily = quota.state(now);
+  const reserve = quota.heldForReplies(now);
   return {
     at: now,
     tiers,
@@ -79,6 +84,8 @@ export function poolStatus(
       ...(daily.remaining !== undefined ? { remaining: daily.remaining } : {}),
       ...(daily.resetAt !== undefined ? { resetAt: daily.resetAt } : {}),
       ...(daily.exhaustedUntil > now ? { exhaustedUntil: daily.exhaustedUntil } : {}),
+      reserve,
+      reserveInForce: reserve > 0 && daily.remaining !== undefined && daily.remaining <= reserve,
     },
   };
 }

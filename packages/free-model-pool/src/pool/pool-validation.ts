@@ -82,5 +82,11 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
   if (policy.dailyLimit !== undefined && !(Number.isInteger(policy.dailyLimit) && policy.dailyLimit >= 0)) {
     throw new PoolConfigError('policy.dailyLimit', `policy.dailyLimit must be a whole number, got ${policy.dailyLimit}`);
   }
+  if (policy.dailyReserve !== undefined && !(Number.isInteger(policy.dailyReserve) && policy.dailyReserve >= 0)) {
+    throw new PoolConfigError('policy.dailyReserve', `policy.dailyReserve must be a whole number of calls (0 turns it off), got ${policy.dailyReserve}`);
+  }
+  if (!(Number.isFinite(policy.dailyReserveShare) && policy.dailyReserveShare >= 0 && policy.dailyReserveShare < 1)) {
+    throw new PoolConfigError('policy.dailyReserveShare', `policy.dailyReserveShare must be at least 0 and below 1, got ${policy.dailyReserveShare}`);
+  }
   return Object.freeze(policy);
 }

@@ -1,4 +1,4 @@
-import type { Attempt, FailureReason, PoolOutcome, RequestNeeds, Tier, TokenUsage } from '../types.js';
+import type { Attempt, CallPriority, FailureReason, PoolOutcome, RequestNeeds, Tier, TokenUsage } from '../types.js';
 
 /** Fields every pooled request shares. */
 export interface BaseRequest {
@@ -16,6 +16,12 @@ export interface BaseRequest {
   deadlineMs?: number;
   /** Extra needs beyond what the request type implies. */
   needs?: RequestNeeds;
+  /**
+   * `reply` (default): someone waits for this answer. `background`: refused at once, without a call
+   * (DailyReserveError), once the day's remaining free calls are at or below the reserve
+   * (policy.dailyReserve / dailyReserveShare), so replies keep them.
+   */
+  priority?: CallPriority;
 }
 
 export interface TextRequest extends BaseRequest {

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../types.js';
+import type { CallPriority, TokenUsage } from '../types.js';
 
 /** What one successful attempt hands back to the loop. */
 export interface AttemptResult<T> {
@@ -23,4 +23,6 @@ export interface RunOptions {
    * at its first chunk; it reports its own success once the answer is complete.
    */
   reportSuccess?: boolean;
+  /** The request's priority: `background` is refused once the day's remaining free calls reach the reserve (DailyQuota). */
+  priority?: CallPriority;
 }
