@@ -34,6 +34,19 @@ export interface PoolPolicy {
    * per-image limit of the common vision providers.
    */
   maxImageBytes: number;
+  /**
+   * Tiers a request falls back to, in order, when its own tier has no model that can be called
+   * within its wait (every model cooling, used up or removed). Default: large → small; small and
+   * vision do not fall back (a vision request needs a vision model, and the small tier's image
+   * models are tried only if they take images). An empty list turns fallback off for that tier.
+   */
+  tierFallback: Readonly<Partial<Record<Tier, readonly Tier[]>>>;
+  /**
+   * How often a model whose cooldown ended, but whose record keeps it behind the healthy models, is
+   * given one request to show it recovered (ms). If it answers it takes back its place in the tier
+   * order. Default: the first rung of the default cooldown ladder (30 s).
+   */
+  recoveryProbeIntervalMs: number;
   /** Daily free-model cap assumed until the server or /key says otherwise (undefined = unknown). */
   dailyLimit?: number;
   /**
@@ -58,6 +71,8 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   maxAttempts: 6,
   modelCapacityRaiseWindows: 5,
   maxImageBytes: 20 * 1024 * 1024,
+  tierFallback: Object.freeze({ large: Object.freeze(['small'] as Tier[]) }),
+  recoveryProbeIntervalMs: 30_000,
   dailyLimit: undefined,
   dailyReserve: undefined,
   dailyReserveShare: 0.2,

@@ -105,6 +105,8 @@ export interface Attempt {
   durationMs: number;
   /** When the model may be tried again, if it was cooled down. */
   cooldownUntil?: number;
+  /** The tier the model was drawn from, when the request fell back from its own tier. */
+  tier?: Tier;
 }
 
 /** Token usage as the AI SDK reports it. */
@@ -119,7 +121,10 @@ export interface PoolOutcome<T> {
   value: T;
   /** The model that answered (the id OpenRouter reported, else the one requested). */
   model: string;
+  /** The tier that served (the requested one unless it fell back). */
   tier: Tier;
+  /** Set when the requested tier had nothing within the wait and this tier served instead. */
+  fellBackFrom?: Tier;
   /** Everything tried, skipped or failed, in order, ending with the success. */
   attempts: Attempt[];
   /** Total time spent waiting for account capacity. */

@@ -14,3 +14,4 @@ export {
   statedCapacity,
   type CapacityPolicy,
 } from './model-capacity.js';
+export { WaitQueue, type WaitRank } from './wait-queue.js';

@@ -1,4 +1,6 @@
 import { FreeModelPoolError } from '../errors.js';
+import { sleepUnlessAborted } from '../limits/time.js';
+import type { ClassifiedFailure } from '../types.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import type { Run } from './run-state.js';
 
@@ -6,6 +8,8 @@ import type { Run } from './run-state.js';
 export interface AccountSlot {
   waitedMs: number;
   reservedAt?: number;
+  /** Set when the slot (and its daily unit) came from the shared ledger. */
+  ledgerSlotId?: string;
 }
 
 /**
@@ -13,6 +17,9 @@ export interface AccountSlot {
  * deadline). Paid models need none. Returns 'blocked' when an account limit now blocks free models
  * (recorded on the run), 'deadline' when the wait ended at the deadline, where a call could only
  * time out and would still count against the day.
+ *
+ * With a shared ledger (`rt.ledger`, several processes on one key), the slot and the day's unit are
+ * one atomic step in the database; while the ledger is unreachable, the local pacer and quota serve.
  */
 export async function takeAccountSlot(run: Run, modelId: string): Promise<AccountSlot | 'blocked' | 'deadline'> {
   const { rt } = run;
@@ -26,8 +33,13 @@ export async function takeAccountSlot(run: Run, modelId: string): Promise<Accoun
   let slot: AccountSlot;
   try {
     const maxWaitMs = Math.max(0, Math.min(rt.policy.maxWaitMs, run.deadline - waitStart));
-    const acquired = await rt.pacer.acquire({ now: rt.now, sleep: rt.sleep, signal: run.signal, maxWaitMs });
-    slot = { waitedMs: acquired.waitedMs, reservedAt: acquired.reservedAt };
+    const shared = rt.ledger ? await takeSharedSlot(run, waitStart, maxWaitMs) : undefined;
+    if (shared === 'blocked') return 'blocked';
+    if (shared) slot = shared;
+    else {
+      const acquired = await rt.pacer.acquire({ now: rt.now, sleep: rt.sleep, signal: run.signal, maxWaitMs: Math.max(0, maxWaitMs - (rt.now() - waitStart)) });
+      slot = { waitedMs: rt.now() - waitStart, reservedAt: acquired.reservedAt };
+    }
   } catch (e) {
     if (run.signal?.aborted) run.abort(e);
     if (!(FreeModelPoolError.isInstance(e) && e.reason === 'account_minute_limit')) throw e;
@@ -50,20 +62,85 @@ export async function takeAccountSlot(run: Run, modelId: string): Promise<Accoun
   return slot;
 }
 
+/**
+ * The shared ledger's slot and daily unit, waiting (within `maxWaitMs` of `waitStart`) while the
+ * fleet's window is full. Undefined when the ledger cannot be used now: the caller takes a local
+ * slot instead. Throws the pacer's account_minute_limit error when the wait would be too long.
+ */
+async function takeSharedSlot(run: Run, waitStart: number, maxWaitMs: number): Promise<AccountSlot | 'blocked' | undefined> {
+  const { rt } = run;
+  const link = rt.ledger!;
+  for (;;) {
+    if (run.signal?.aborted) run.abort(run.signal.reason);
+    const limit = rt.pacer.state(rt.now()).limit;
+    const r = await link.reserve({ limit, windowMs: rt.policy.rateWindowMs });
+    const now = rt.now();
+    if (!r) return undefined;
+    if (r.ok) return { waitedMs: now - waitStart, reservedAt: now, ledgerSlotId: r.slotId };
+    if (r.blocked === 'daily') {
+      const check = rt.quota.check(now);
+      run.dailyBlock = { resetAt: check.ok ? now + r.resetInMs : check.resetAt, limit: r.limit ?? rt.quota.state(now).limit };
+      return 'blocked';
+    }
+    const opensAt = now + r.waitMs;
+    if (opensAt - waitStart > maxWaitMs) {
+      throw new FreeModelPoolError(
+        `Account free-model rate limit: ${r.limit} calls per ${Math.round(rt.policy.rateWindowMs / 1000)} s are used up across the processes on this key; ` +
+          `capacity returns at ${new Date(opensAt).toISOString()}, beyond the ${Math.round(maxWaitMs / 1000)} s wait allowed`,
+        { reason: 'account_minute_limit', retryAt: opensAt },
+      );
+    }
+    await sleepUnlessAborted(rt.sleep, Math.max(1, r.waitMs), run.signal);
+  }
+}
+
 export function releaseSlot(rt: PoolRuntime, slot: AccountSlot): void {
+  if (slot.ledgerSlotId !== undefined) {
+    rt.ledger?.release(slot.ledgerSlotId);
+    // The local mirror of the slot and the unit go back too.
+    if (slot.reservedAt !== undefined) rt.pacer.release(slot.reservedAt);
+    const d = rt.store.getDaily();
+    if (d?.remaining !== undefined) rt.store.setDaily({ ...d, remaining: d.remaining + 1, exhaustedUntil: 0 });
+    return;
+  }
   if (slot.reservedAt !== undefined) rt.pacer.release(slot.reservedAt);
+}
+
+/** The call's answer arrived: its slot moves to that moment, locally and in the shared ledger. */
+export function settleSlot(rt: PoolRuntime, slot: AccountSlot, answeredAt: number): void {
+  if (slot.reservedAt !== undefined) rt.pacer.settle(slot.reservedAt, answeredAt);
+  if (slot.ledgerSlotId !== undefined) rt.ledger?.settle(slot.ledgerSlotId);
+}
+
+/**
+ * Tells the other processes on the key about an account 429 the server sent this one (after the
+ * local pacer or quota took it in), so they stop sending too.
+ */
+export function shareAccountLimit(rt: PoolRuntime, failure: ClassifiedFailure, now: number): void {
+  if (!rt.ledger) return;
+  if (failure.reason === 'account_minute_limit') {
+    const until = rt.pacer.state(now).blockedUntil;
+    rt.ledger.blockMinute(Math.max(0, until - now), failure.rateLimitLimit);
+  } else if (failure.reason === 'account_daily_limit') {
+    const s = rt.quota.state(now);
+    rt.ledger.exhaustDay(Math.max(0, (s.exhaustedUntil || s.resetAt || now) - now), failure.rateLimitLimit);
+  }
 }
 
 /**
  * Counts the call against the day before it is sent, in the same step as the check, so concurrent
  * requests cannot overshoot the cap. False (slot given back, free models blocked) when the day
- * ran out meanwhile.
+ * ran out meanwhile. A slot from the shared ledger already carries its daily unit.
  */
 export function reserveDay(run: Run, modelId: string, slot: AccountSlot): boolean {
   const { rt } = run;
   if (!countsAsFreeCall(modelId)) return true;
+  if (slot.ledgerSlotId !== undefined) return true;
   const day = rt.quota.reserve(rt.now(), run.opts.priority);
-  if (day.ok) return true;
+  if (day.ok) {
+    if (rt.ledger?.inOutage) rt.ledger.noteOfflineCall();
+    return true;
+  }
   releaseSlot(rt, slot);
   run.dailyBlock = { resetAt: day.resetAt, limit: rt.quota.state(rt.now()).limit, ...(day.reserveHeld ? { reserveHeld: day.reserveHeld } : {}) };
   return false;

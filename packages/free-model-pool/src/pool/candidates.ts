@@ -41,6 +41,8 @@ export interface CandidateSelection {
    * then (soonest to free first), and the run loop must not skip them for capacity again.
    */
   capacityFallback?: boolean;
+  /** With `capacityFallback`: when the first of them has capacity again (its learned window slides). */
+  capacityFreesAt?: number;
 }
 
 /** The trail line of a model skipped because it used its learned upstream capacity. */
@@ -130,7 +132,7 @@ export function selectCandidates(input: CandidateInput): CandidateSelection {
   if (ranked.length === 0 && full.length > 0) {
     // A learned capacity is a guess: it never leaves a request without a model to try.
     full.sort((a, b) => a.block.until - b.block.until || a.index - b.index);
-    return { candidates: full.map((f) => f.id), skipped, capacityFallback: true };
+    return { candidates: full.map((f) => f.id), skipped, capacityFallback: true, capacityFreesAt: full[0]!.block.until };
   }
   // Listed after the other skips, in pool order.
   for (const f of full) skipped.push(capacitySkip(f.id, f.block, input.now));

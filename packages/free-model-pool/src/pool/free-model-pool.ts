@@ -1,11 +1,13 @@
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
-import { AccountPacer, CooldownLadder, DailyQuota, sleep } from '../limits/index.js';
+import { AccountPacer, CooldownLadder, DailyQuota, sleep, WaitQueue } from '../limits/index.js';
 import { createOpenRouterClient } from '../openrouter/client.js';
 import { parseImageUrl } from '../openrouter/image-input.js';
 import { fetchKeyStatus, type KeyStatus } from '../openrouter/key-status.js';
 import type { ConnectionSettings, PoolDefinition, PoolPolicy } from '../settings.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { PoolStore } from '../state/store.js';
+import { LedgerLink } from '../state/ledger-link.js';
+import type { SharedLedger, SharedStatePolicy } from '../state/shared-ledger.js';
 import type { ModelHealth, PoolOutcome, Tier } from '../types.js';
 import { failedStream, refuseHeldBackground } from './background-reserve.js';
 import { handsOver, LastResort, type LastResortSettings } from './last-resort.js';
@@ -50,6 +52,17 @@ export interface FreeModelPoolOptions {
    * refused a background call). Off unless given. Its use is in the trail and `outcome.lastResort`.
    */
   lastResort?: LastResortSettings;
+  /**
+   * The account window, the daily counter and model health shared with every process on the key
+   * (a database ledger). The store stays the working copy; slots and daily units come from the
+   * ledger while it answers, and from the store when it does not.
+   */
+  shared?: {
+    ledger: SharedLedger;
+    policy?: Partial<SharedStatePolicy>;
+    warn?: (message: string) => void;
+    info?: (message: string) => void;
+  };
 }
 
 /**
@@ -65,26 +78,32 @@ export class FreeModelPool {
   private readonly lastResort: LastResort | undefined;
   readonly policy: Readonly<PoolPolicy>;
   readonly store: PoolStore;
+  /** The link to the shared ledger, when `shared` was given. */
+  readonly ledger: LedgerLink | undefined;
 
   constructor(options: FreeModelPoolOptions) {
     this.connection = { ...options.connection };
     this.allowPaidModels = options.allowPaidModels === true;
     this.pool = validatePoolDefinition(options.pool, { allowPaidModels: this.allowPaidModels });
     this.policy = resolvePolicy(options.policy);
-    this.store = options.store ?? new MemoryStore();
-    this.client = createOpenRouterClient(this.connection);
     const now = options.now ?? Date.now;
+    const localStore = options.store ?? new MemoryStore();
+    this.ledger = options.shared ? new LedgerLink({ ...options.shared, store: localStore, now }) : undefined;
+    this.store = this.ledger?.store ?? localStore;
+    this.client = createOpenRouterClient(this.connection);
     this.runtime = {
       policy: this.policy,
       store: this.store,
       now,
       sleep,
+      waits: new WaitQueue(now, sleep),
       getPool: () => this.pool,
       pacer: new AccountPacer(this.store, this.policy),
       quota: new DailyQuota(this.store, this.policy),
       ladder: new CooldownLadder(this.policy, options.random ?? Math.random),
       secrets: [this.connection.apiKey, options.lastResort?.apiKey],
       onEvent: options.onEvent,
+      ...(this.ledger ? { ledger: this.ledger } : {}),
     };
     this.lastResort = options.lastResort ? new LastResort(options.lastResort, this.runtime) : undefined;
   }
@@ -138,6 +157,12 @@ export class FreeModelPool {
   async refreshAccountStatus(signal?: AbortSignal): Promise<KeyStatus> {
     const status = await fetchKeyStatus(this.connection, signal);
     if (status.freeModelDaily) this.runtime.quota.seedFromKeyStatus(status.freeModelDaily, this.runtime.now());
+    if (status.freeModelDaily && this.ledger) {
+      // The fleet's day: the server's count, lowered by calls other processes have in flight.
+      const now = this.runtime.now();
+      const d = this.runtime.quota.state(now);
+      await this.ledger.seedDaily({ limit: d.limit, remaining: d.remaining, resetInMs: Math.max(0, (d.resetAt ?? now) - now) });
+    }
     return status;
   }
 

@@ -1,6 +1,6 @@
 import { PoolConfigError } from '../errors.js';
 import { DEFAULT_POLICY, type PoolDefinition, type PoolPolicy } from '../settings.js';
-import { TIERS } from '../types.js';
+import { TIERS, type Tier } from '../types.js';
 import { countsAsFreeCall } from './runtime.js';
 
 /**
@@ -63,6 +63,7 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
     'maxAttempts',
     'modelCapacityRaiseWindows',
     'maxImageBytes',
+    'recoveryProbeIntervalMs',
   ];
   for (const key of positive) {
     const v = policy[key];
@@ -87,6 +88,15 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
   }
   if (!(Number.isFinite(policy.dailyReserveShare) && policy.dailyReserveShare >= 0 && policy.dailyReserveShare < 1)) {
     throw new PoolConfigError('policy.dailyReserveShare', `policy.dailyReserveShare must be at least 0 and below 1, got ${policy.dailyReserveShare}`);
+  }
+  for (const [from, to] of Object.entries(policy.tierFallback ?? {})) {
+    if (!TIERS.includes(from as Tier) || !Array.isArray(to) || !to.every((t) => TIERS.includes(t))) {
+      throw new PoolConfigError('policy.tierFallback', `policy.tierFallback must map tiers to lists of tiers (${TIERS.join(', ')}), got ${JSON.stringify({ [from]: to })}`);
+    }
+    // An image request needs a model that takes images: only the vision tier is sure to have one.
+    if (from === 'vision' && to.some((t) => t !== 'vision')) {
+      throw new PoolConfigError('policy.tierFallback', 'policy.tierFallback: the vision tier can fall back only to vision models');
+    }
   }
   return Object.freeze(policy);
 }

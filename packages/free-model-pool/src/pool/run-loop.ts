@@ -2,11 +2,12 @@ import { RequestStoppedError } from '../errors.js';
 import { POLICY, reasonDescription } from '../failures/index.js';
 import { capacityBlock } from '../limits/index.js';
 import type { Attempt, PoolOutcome, RequestNeeds, Tier } from '../types.js';
-import { releaseSlot, reserveDay, takeAccountSlot, type AccountSlot } from './account-slot.js';
-import { capacitySkip, selectCandidates, type CandidateSelection } from './candidates.js';
+import { releaseSlot, reserveDay, settleSlot, shareAccountLimit, takeAccountSlot, type AccountSlot } from './account-slot.js';
+import { capacitySkip, type CandidateSelection } from './candidates.js';
 import { applyFailure, applySuccess, noteCallSent } from './model-outcome.js';
 import { noAnswerError } from './no-answer.js';
-import { Run } from './run-state.js';
+import { selectFor, soonestCapacity } from './soonest-capacity.js';
+import { Run, waitRank } from './run-state.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { classifyAttemptError, timedAttempt } from './timed-attempt.js';
 import type { AttemptFn, RunOptions } from './run-types.js';
@@ -22,6 +23,11 @@ export type { AttemptFn, AttemptResult, RunOptions } from './run-types.js';
  * call runs under its own timeout, and the failure's policy decides: wait (account per-minute
  * 429: same model again after the window), rotate (the model's health absorbs it, next
  * candidate), stop_free (daily cap: no free model until the reset), or stop (typed error at once).
+ *
+ * When no candidate can be called now, the request waits for the soonest moment one can (a
+ * cooldown ends, a learned window slides, an account slot frees) if that is within its wait budget
+ * and deadline, then picks candidates again. Only when the tier has nothing within the wait does
+ * it fall back to the next tier of `policy.tierFallback` (large → small by default).
  */
 export async function runPooled<T>(
   rt: PoolRuntime,
@@ -32,19 +38,33 @@ export async function runPooled<T>(
 ): Promise<PoolOutcome<T>> {
   const run = new Run(rt, tier, opts);
   if (run.signal?.aborted) run.abort(run.signal.reason);
+  const tiers = [tier, ...(rt.policy.tierFallback[tier] ?? []).filter((t) => t !== tier)];
+  let current = tier;
+  for (;;) {
+    const callsBefore = run.calls;
+    const selection = selectFor(rt, current, needs, rt.now());
+    for (const s of selection.skipped) run.pushOnce(s, current);
+    const answered = await tryCandidates(run, selection, current, needs, attemptFn);
+    if (answered) return answered;
+    // Nothing more can happen for this request: a limit or the budget ended it.
+    if (run.dailyBlock || run.stopNote) break;
+    if (await waitForCapacity(run, current, needs, run.calls > callsBefore)) continue;
+    const next = tiers[tiers.indexOf(current) + 1];
+    if (next === undefined || run.minuteBlock) break;
+    current = next;
+  }
+  return run.fail(noAnswerError(rt, tier, needs, run.trail, { dailyBlock: run.dailyBlock, minuteBlock: run.minuteBlock, stopNote: run.stopNote }));
+}
 
-  const pool = rt.getPool();
-  const selection = selectCandidates({
-    ids: pool.tiers[tier] ?? [],
-    models: pool.models,
-    health: (id) => rt.store.getModelHealth(id),
-    now: run.started,
-    needs,
-    assumeUnknownVision: tier === 'vision',
-    capacity: rt.policy,
-  });
-  for (const s of selection.skipped) run.push(s);
-
+/** One pass over a selection: the answer, or undefined when every candidate was skipped or failed. */
+async function tryCandidates<T>(
+  run: Run,
+  selection: CandidateSelection,
+  tier: Tier,
+  needs: RequestNeeds,
+  attemptFn: AttemptFn<T>,
+): Promise<PoolOutcome<T> | undefined> {
+  const { rt } = run;
   const { candidates } = selection;
   let index = 0;
   while (index < candidates.length) {
@@ -53,35 +73,61 @@ export async function runPooled<T>(
     // Skips cost nothing, so they come before the maxAttempts and deadline checks.
     const skip = skipNow(run, selection, modelId, isLast);
     if (skip) {
-      run.push(skip);
+      run.pushOnce(skip, tier);
       index++;
       continue;
     }
     if (run.calls >= rt.policy.maxAttempts) {
       run.stopNote = ` (stopped after ${run.calls} calls, the maxAttempts limit)`;
-      break;
+      return undefined;
     }
-    if (run.deadlinePassed()) break;
+    if (run.deadlinePassed()) return undefined;
+    // Every model has used its learned capacity: wait for the first to have room rather than spend
+    // a call on a likely 429, when that moment is within the request's wait.
+    if (selection.capacityFallback && index === 0 && (await waitForCapacity(run, tier, needs, false, selection.capacityFreesAt))) {
+      return tryCandidates(run, selectFor(rt, tier, needs, rt.now()), tier, needs, attemptFn);
+    }
 
     const slot = await takeAccountSlot(run, modelId);
     if (slot === 'blocked') continue; // skipped (without a call) at the top of the loop
-    if (slot === 'deadline') break;
+    if (slot === 'deadline') return undefined;
     // The wait may have been long: another request may have cooled, removed or filled this model.
     const late = skipNow(run, selection, modelId, isLast);
     if (late) {
       releaseSlot(rt, slot);
-      run.push(late);
+      run.pushOnce(late, tier);
       index++;
       continue;
     }
     if (!reserveDay(run, modelId, slot)) continue;
 
-    const next = await callOnce(run, modelId, attemptFn, slot);
+    const next = await callOnce(run, modelId, attemptFn, slot, tier);
     if (next.done) return next.outcome;
     if (next.advance) index++;
   }
+  return undefined;
+}
 
-  return run.fail(noAnswerError(rt, tier, needs, run.trail, { dailyBlock: run.dailyBlock, minuteBlock: run.minuteBlock, stopNote: run.stopNote }));
+/**
+ * Waits until a model of the tier can be called, when that moment is within the request's wait
+ * budget (`maxWaitMs`, less what it already waited) and before its deadline. False, at once, when
+ * the moment is further away, unknown, or already here without anything to call (after a pass
+ * that made no call, waiting again could only spin).
+ */
+async function waitForCapacity(run: Run, tier: Tier, needs: RequestNeeds, calledThisPass: boolean, at?: number): Promise<boolean> {
+  const { rt } = run;
+  const now = rt.now();
+  const moment = at ?? soonestCapacity(rt, tier, needs, now);
+  if (moment === undefined) return false;
+  if (moment <= now) return calledThisPass;
+  const budget = rt.policy.maxWaitMs - run.totalWaited;
+  if (moment - now > budget || moment >= run.deadline) return false;
+  await rt.waits.until(moment, { signal: run.signal, rank: waitRank(run) }).catch((e: unknown) => run.abort(e));
+  // Counted as at least the wait asked for, so a clock that did not move cannot make it wait forever.
+  const waited = Math.max(rt.now() - now, moment - now);
+  run.totalWaited += waited;
+  run.emit({ type: 'wait', tier, waitMs: waited, reason: 'model_rate_limit' });
+  return true;
 }
 
 /**
@@ -129,8 +175,8 @@ type CallStep<T> = { done: true; outcome: PoolOutcome<T> } | { done: false; adva
  * health (`applyFailure`) and the reason's policy decides whether the same candidate is tried
  * again (`wait`), the next one (`rotate`, `stop_free`), or the run ends (`stop`).
  */
-async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, slot: AccountSlot): Promise<CallStep<T>> {
-  const { rt, tier } = run;
+async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, slot: AccountSlot, tier: Tier): Promise<CallStep<T>> {
+  const { rt } = run;
   if (run.signal?.aborted) {
     releaseSlot(rt, slot);
     run.abort(run.signal.reason);
@@ -146,17 +192,18 @@ async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, s
   const endedAt = rt.now();
   const durationMs = endedAt - sentAt;
   // OpenRouter counts every free call against the day, failed ones included: counted before the call.
-  if (slot.reservedAt !== undefined) rt.pacer.settle(slot.reservedAt, endedAt);
+  settleSlot(rt, slot, endedAt);
   const waitedMs = slot.waitedMs;
 
   if (result) {
     applySuccess(rt, modelId, durationMs, endedAt);
     const servedBy = result.servedBy || modelId;
-    run.push({ model: modelId, outcome: 'success', ...(servedBy !== modelId ? { message: `served by ${servedBy}` } : {}), waitedMs, durationMs });
+    run.push({ model: modelId, outcome: 'success', ...(servedBy !== modelId ? { message: `served by ${servedBy}` } : {}), waitedMs, durationMs }, tier);
     const outcome: PoolOutcome<T> = {
       value: result.value,
       model: servedBy,
       tier,
+      ...(tier !== run.tier ? { fellBackFrom: run.tier } : {}),
       attempts: run.trail,
       waitedMs: run.totalWaited,
       ...(result.usage ? { usage: result.usage } : {}),
@@ -166,7 +213,7 @@ async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, s
   }
 
   if (run.signal?.aborted) {
-    run.push({ model: modelId, outcome: 'failed', reason: 'aborted', message: 'aborted by the caller', waitedMs, durationMs });
+    run.push({ model: modelId, outcome: 'failed', reason: 'aborted', message: 'aborted by the caller', waitedMs, durationMs }, tier);
     run.abort(error);
   }
   const failure = classifyAttemptError(error, timedOut, timeoutMs, rt, run.signal);
@@ -181,16 +228,18 @@ async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, s
   };
   const cooldownUntil = applyFailure(rt, modelId, failure, { sentAt, endedAt, cutByDeadline: cutByDeadline && timedOut });
   if (cooldownUntil !== undefined) line.cooldownUntil = cooldownUntil;
-  run.push(line);
+  run.push(line, tier);
 
   switch (POLICY[failure.reason]) {
     case 'wait':
       // Account-wide: every free model shares the window. The next acquire waits; then this model again.
       rt.pacer.observe429(failure, endedAt);
+      shareAccountLimit(rt, failure, endedAt);
       return { done: false, advance: false };
     case 'stop_free': {
       // Account-wide until the reset: no other free model can answer, so none is called.
       rt.quota.observe429(failure, endedAt);
+      shareAccountLimit(rt, failure, endedAt);
       const check = rt.quota.check(endedAt);
       run.dailyBlock = {
         resetAt: check.ok ? (failure.retryAt ?? endedAt) : check.resetAt,
@@ -204,9 +253,9 @@ async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, s
       if (failure.reason === 'aborted') run.abort(error);
       return run.fail(
         new RequestStoppedError(
-          `The request to the ${tier} pool was stopped: ${modelId} ${reasonDescription(failure.reason)}` +
+          `The request to the ${run.tier} pool was stopped: ${modelId} ${reasonDescription(failure.reason)}` +
             `${failure.status !== undefined ? ` (${failure.status})` : ''}: ${failure.message}. Another model would fail the same way.`,
-          { reason: failure.reason, tier, attempts: run.trail, status: failure.status, retryAt: failure.retryAt },
+          { reason: failure.reason, tier: run.tier, attempts: run.trail, status: failure.status, retryAt: failure.retryAt },
         ),
       );
     case 'rotate':

@@ -39,10 +39,26 @@ export class Run {
     emitEvent(this.rt, event);
   }
 
-  push(a: Attempt): void {
+  /** Adds a trail line; one for a model of a fallback tier names that tier. */
+  push(a: Attempt, tier: Tier = this.tier): void {
     if (a.message) a.message = redactSecrets(a.message, this.rt.secrets);
+    if (tier !== this.tier) a.tier = tier;
     this.trail.push(a);
     this.emit({ type: 'attempt', tier: this.tier, attempt: a });
+  }
+
+  /**
+   * A skip line, unless the trail already says the same of the same model since its last call:
+   * a request that waits and picks candidates again would otherwise repeat every skip.
+   */
+  pushOnce(a: Attempt, tier: Tier = this.tier): void {
+    for (let i = this.trail.length - 1; i >= 0; i--) {
+      const t = this.trail[i]!;
+      if (t.model !== a.model) continue;
+      if (t.outcome === 'skipped' && t.reason === a.reason && (t.tier ?? this.tier) === tier) return;
+      break;
+    }
+    this.push(a, tier);
   }
 
   fail(error: FreeModelPoolError): never {
@@ -67,4 +83,9 @@ export class Run {
     this.stopNote = ` (the request deadline of ${formatDuration(this.deadline - this.started)} passed)`;
     return true;
   }
+}
+
+/** Where a request queues among others waiting for the same moment: reply-path calls first. */
+export function waitRank(run: Run): number {
+  return run.opts.priority === 'background' ? 1 : 0;
 }

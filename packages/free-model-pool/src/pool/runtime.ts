@@ -1,5 +1,6 @@
-import type { AccountPacer, CooldownLadder, DailyQuota } from '../limits/index.js';
+import type { AccountPacer, CooldownLadder, DailyQuota, WaitQueue } from '../limits/index.js';
 import type { PoolDefinition, PoolPolicy } from '../settings.js';
+import type { LedgerLink } from '../state/ledger-link.js';
 import type { PoolStore } from '../state/store.js';
 import type { PoolEvent, PoolEventListener } from './requests.js';
 
@@ -10,6 +11,8 @@ export interface PoolRuntime {
   now: () => number;
   /** Abortable sleep; injectable so tests could compress waits further. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Where requests wait for capacity, one timer per moment (built on `sleep`). */
+  waits: WaitQueue;
   getPool: () => PoolDefinition;
   pacer: AccountPacer;
   quota: DailyQuota;
@@ -17,6 +20,8 @@ export interface PoolRuntime {
   /** Strings scrubbed from every message the pool emits or throws (the API key). */
   secrets: readonly (string | undefined)[];
   onEvent?: PoolEventListener;
+  /** The account and model health shared with other processes on the key, when configured. */
+  ledger?: LedgerLink;
 }
 
 /**

@@ -29,7 +29,8 @@ async function setup(style: Style, tiers: Partial<PoolDefinition['tiers']> = { s
   const pool = new FreeModelPool({
     connection: { apiKey: FAKE_KEY, baseURL: sim.baseURL },
     pool: poolFromSimulator(sim, tiers),
-    policy: { ...FAST_POLICY, rateWindowMs: WINDOW_MS, cooldownLadderMs: [0], cooldownJitter: 0 },
+    // No wait budget: the clock is moved by hand, so a request must not wait for a window to slide.
+    policy: { ...FAST_POLICY, rateWindowMs: WINDOW_MS, cooldownLadderMs: [0], cooldownJitter: 0, maxWaitMs: 0 },
     random: seededRandom(),
     now: () => clock,
   });

@@ -1,4 +1,4 @@
-import { AccountPacer, CooldownLadder, DailyQuota } from '../../src/limits/index.js';
+import { AccountPacer, CooldownLadder, DailyQuota, WaitQueue } from '../../src/limits/index.js';
 import { resolvePolicy } from '../../src/pool/pool-validation.js';
 import type { PoolRuntime } from '../../src/pool/runtime.js';
 import { MemoryStore } from '../../src/state/index.js';
@@ -10,13 +10,15 @@ export function fakeRuntime(policyOverrides: Parameters<typeof resolvePolicy>[0]
   let t = Date.parse('2026-05-20T12:00:00Z');
   const policy = resolvePolicy(policyOverrides);
   const store = new MemoryStore();
+  const sleep = async (ms: number) => {
+    t += ms;
+  };
   const rt: PoolRuntime = {
     policy,
     store,
     now: () => t,
-    sleep: async (ms) => {
-      t += ms;
-    },
+    sleep,
+    waits: new WaitQueue(() => t, sleep),
     getPool: () => ({ tiers: { small, large: [], vision: [] }, models: {} }),
     pacer: new AccountPacer(store, policy),
     quota: new DailyQuota(store, policy),
