@@ -21,6 +21,15 @@ export type {
 } from './pool/requests.js';
 export { isModelId } from './pool/pool-validation.js';
 export { MemoryStore, type PoolStore } from './state/index.js';
+export {
+  DEFAULT_SHARED_STATE_POLICY,
+  LedgerLink,
+  type SharedLedger,
+  type LedgerReserveRequest,
+  type LedgerReservation,
+  type LedgerDaily,
+  type SharedStatePolicy,
+} from './state/index.js';
 
 // Failures: one reason per error, and keys kept out of messages.
 export { classifyFailure, redactSecrets, REDACTED, type ClassifyContext } from './failures/index.js';

@@ -1,0 +1,260 @@
+import type { AccountWindowState, DailyState, ModelHealth } from '../types.js';
+import {
+  DEFAULT_SHARED_STATE_POLICY,
+  type LedgerDaily,
+  type LedgerReservation,
+  type LedgerReserveRequest,
+  type SharedLedger,
+  type SharedStatePolicy,
+} from './shared-ledger.js';
+import type { PoolStore } from './store.js';
+
+export interface LedgerLinkOptions {
+  ledger: SharedLedger;
+  /** The local working copy: the run loop reads it synchronously. */
+  store: PoolStore;
+  now: () => number;
+  policy?: Partial<SharedStatePolicy>;
+  /** Told once per outage that the pool serves from local state. */
+  warn?: (message: string) => void;
+  /** Told when the shared state is reachable again after an outage. */
+  info?: (message: string) => void;
+}
+
+/**
+ * The pool's side of a shared ledger. The in-memory store stays the working copy (the run loop
+ * reads health synchronously); this link takes account slots and daily units from the ledger when
+ * it answers, publishes health changes behind the calls, and merges what other processes published
+ * (it comes back with every reservation) into the local store.
+ *
+ * When the ledger fails or takes longer than `timeoutMs`, the link goes offline: the pool paces and
+ * counts from local state (the caller's fallback), one warning says so, and one operation tries
+ * the ledger again every `retryMs`, never more. The first one that succeeds re-joins.
+ */
+export class LedgerLink {
+  readonly policy: Readonly<SharedStatePolicy>;
+  /** The store the pool uses: the local copy, with health changes published to the ledger. */
+  readonly store: PoolStore;
+  private readonly ledger: SharedLedger;
+  private readonly local: PoolStore;
+  private readonly now: () => number;
+  private readonly warn: (message: string) => void;
+  private readonly info: (message: string) => void;
+  /** Local time until which the ledger is not tried (0: online). */
+  private offlineUntil = 0;
+  private outage = false;
+  private readonly pending = new Map<string, ModelHealth>();
+  private publishTimer: ReturnType<typeof setTimeout> | undefined;
+  private publishing: Promise<void> = Promise.resolve();
+  /** Local daily units spent while offline; charged to the ledger when it is back. */
+  private offlineCalls = 0;
+
+  constructor(opts: LedgerLinkOptions) {
+    this.ledger = opts.ledger;
+    this.local = opts.store;
+    this.now = opts.now;
+    this.policy = { ...DEFAULT_SHARED_STATE_POLICY, ...opts.policy };
+    this.warn = opts.warn ?? (() => undefined);
+    this.info = opts.info ?? (() => undefined);
+    this.store = new PublishingStore(this.local, (id, h) => this.notePublish(id, h));
+  }
+
+  /** Whether the ledger is being used right now (false during an outage until the next retry). */
+  get online(): boolean {
+    return this.offlineUntil <= this.now();
+  }
+
+  /** Whether the last ledger operation failed (the pool serves from local state). */
+  get inOutage(): boolean {
+    return this.outage;
+  }
+
+  /**
+   * A slot and a daily unit in one atomic step, or undefined when the ledger cannot be used now
+   * (the caller falls back to the local pacer and quota). Mirrors the result into the local store,
+   * so status displays and a later outage start from the fleet's view.
+   */
+  async reserve(request: Omit<LedgerReserveRequest, 'localNow'>): Promise<LedgerReservation | undefined> {
+    if (!this.online) return undefined;
+    const localNow = this.now();
+    const result = await this.attempt(() => this.ledger.reserve({ ...request, localNow }));
+    if (!result) return undefined;
+    this.merge(result.health);
+    if (result.ok) {
+      this.mirrorSlot(localNow);
+      if (result.daily) this.mirrorDaily(result.daily, localNow);
+    } else if (result.blocked === 'daily') {
+      this.mirrorDaily({ limit: result.limit, remaining: 0, resetInMs: result.resetInMs }, localNow);
+    }
+    return result;
+  }
+
+  /** Counts a daily unit spent from local state while offline, charged to the ledger on re-join. */
+  noteOfflineCall(): void {
+    this.offlineCalls++;
+  }
+
+  release(slotId: string): void {
+    void this.attempt(() => this.ledger.release(slotId));
+  }
+
+  settle(slotId: string): void {
+    void this.attempt(() => this.ledger.settle(slotId));
+  }
+
+  blockMinute(forMs: number, limit?: number): void {
+    if (this.online) void this.attempt(() => this.ledger.blockMinute(forMs, limit));
+  }
+
+  exhaustDay(resetInMs: number, limit?: number): void {
+    if (this.online) void this.attempt(() => this.ledger.exhaustDay(resetInMs, limit));
+  }
+
+  async seedDaily(daily: LedgerDaily): Promise<void> {
+    if (this.online) await this.attempt(() => this.ledger.seedDaily(daily));
+  }
+
+  /** Pulls other processes' health into the local store now (reservations do this on their own). */
+  async refresh(): Promise<void> {
+    if (!this.online) return;
+    const localNow = this.now();
+    const rows = await this.attempt(() => this.ledger.pullHealth(localNow));
+    if (rows) this.merge(rows);
+  }
+
+  /** Waits for health changes not yet published (tests, shutdown). */
+  async flush(): Promise<void> {
+    if (this.publishTimer) {
+      clearTimeout(this.publishTimer);
+      this.publishTimer = undefined;
+      this.publish();
+    }
+    await this.publishing;
+  }
+
+  /** Runs one ledger operation within `timeoutMs`; a failure starts (or continues) an outage. */
+  private async attempt<T>(op: () => Promise<T>): Promise<T | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const result = await Promise.race([
+        op(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${this.policy.timeoutMs} ms`)), this.policy.timeoutMs);
+          timer.unref?.();
+        }),
+      ]);
+      if (this.outage) this.rejoin();
+      return result;
+    } catch (error) {
+      this.offlineUntil = this.now() + this.policy.retryMs;
+      if (!this.outage) {
+        this.outage = true;
+        this.warn(
+          `the shared pool state is unreachable (${error instanceof Error ? error.message : String(error)}); ` +
+            `pacing and counting from this process's own state, trying again every ${Math.round(this.policy.retryMs / 1000)} s`,
+        );
+      }
+      return undefined;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  private rejoin(): void {
+    this.outage = false;
+    this.offlineUntil = 0;
+    const spent = this.offlineCalls;
+    this.offlineCalls = 0;
+    this.info(`the shared pool state is reachable again; ${spent} free call(s) made meanwhile are charged to the shared day`);
+    if (spent > 0) void this.attempt(() => this.ledger.chargeDaily(spent));
+    // What this process learned meanwhile goes to the others.
+    for (const [id, h] of this.local.listModelHealth()) this.pending.set(id, h);
+    this.schedulePublish();
+  }
+
+  private notePublish(modelId: string, health: ModelHealth): void {
+    this.pending.set(modelId, health);
+    this.schedulePublish();
+  }
+
+  private schedulePublish(): void {
+    if (this.publishTimer || this.pending.size === 0) return;
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = undefined;
+      this.publish();
+    }, this.policy.publishDelayMs);
+    this.publishTimer.unref?.();
+  }
+
+  /** Publishes are chained, so an older snapshot never lands after a newer one. */
+  private publish(): void {
+    if (this.pending.size === 0 || !this.online) return;
+    const rows = [...this.pending.entries()];
+    this.pending.clear();
+    const localNow = this.now();
+    this.publishing = this.publishing.then(async () => {
+      const done = await this.attempt(() => this.ledger.publishHealth(rows, localNow).then(() => true));
+      // Not published: kept for the re-join, unless something newer was noted meanwhile.
+      if (!done) for (const [id, h] of rows) if (!this.pending.has(id)) this.pending.set(id, h);
+    });
+  }
+
+  /** Another process's health replaces ours when it is newer (a later cooldown, removal or success). */
+  private merge(rows: Array<[string, ModelHealth]>): void {
+    for (const [id, remote] of rows) {
+      const mine = this.local.getModelHealth(id);
+      if (mine && mine.updatedAt > remote.updatedAt) continue;
+      this.local.setModelHealth(id, remote);
+    }
+  }
+
+  private mirrorSlot(localNow: number): void {
+    const w: AccountWindowState = this.local.getAccountWindow() ?? { limit: Number.MAX_SAFE_INTEGER, sentAt: [], blockedUntil: 0 };
+    this.local.setAccountWindow({ ...w, sentAt: [...w.sentAt, localNow] });
+  }
+
+  private mirrorDaily(daily: LedgerDaily, localNow: number): void {
+    const prev = this.local.getDaily();
+    const resetAt = localNow + daily.resetInMs;
+    const next: DailyState = {
+      ...(daily.limit !== undefined ? { limit: daily.limit } : prev?.limit !== undefined ? { limit: prev.limit } : {}),
+      ...(daily.remaining !== undefined ? { remaining: daily.remaining } : {}),
+      resetAt,
+      exhaustedUntil: daily.remaining !== undefined && daily.remaining <= 0 ? resetAt : 0,
+    };
+    this.local.setDaily(next);
+  }
+}
+
+/** The local store, with every health change also handed to the link for publishing. */
+class PublishingStore implements PoolStore {
+  constructor(
+    private readonly inner: PoolStore,
+    private readonly onHealth: (modelId: string, health: ModelHealth) => void,
+  ) {}
+  getModelHealth(modelId: string): ModelHealth | undefined {
+    return this.inner.getModelHealth(modelId);
+  }
+  setModelHealth(modelId: string, health: ModelHealth): void {
+    this.inner.setModelHealth(modelId, health);
+    this.onHealth(modelId, health);
+  }
+  listModelHealth(): Array<[string, ModelHealth]> {
+    return this.inner.listModelHealth();
+  }
+  getAccountWindow(): AccountWindowState | undefined {
+    return this.inner.getAccountWindow();
+  }
+  setAccountWindow(state: AccountWindowState): void {
+    this.inner.setAccountWindow(state);
+  }
+  getDaily(): DailyState | undefined {
+    return this.inner.getDaily();
+  }
+  setDaily(state: DailyState): void {
+    this.inner.setDaily(state);
+  }
+  clearRemoved(): void {
+    this.inner.clearRemoved();
+  }
+}
