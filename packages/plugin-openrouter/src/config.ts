@@ -3,6 +3,7 @@ import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type PoolP
 import { countsAsFreeCall } from '@freepool/free-model-pool/internal';
 import { z } from 'zod';
 import { asText, boolean, clip, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs } from './settings/fields.js';
+import { postgresUrl, sharedStateSettings, type SharedStateSettings } from './settings/state-fields.js';
 
 /**
  * The plugin's settings: read through `runtime.getSetting`, then `process.env`, then defaults,
@@ -33,6 +34,8 @@ export interface PluginSettings {
   catalogRefresh: boolean;
   /** OPENROUTER_PERSIST_STATE: keep cooldowns and account counters in the agent's database. */
   persistState: boolean;
+  /** OPENROUTER_STATE_URL/_TIMEOUT_MS/_RETRY_MS: where the state shared by every agent on the key lives. */
+  sharedState: SharedStateSettings;
   /** OPENROUTER_ALLOW_PAID: models that are not free variants may be used (default false: $0). */
   allowPaid: boolean;
   catalogTtlMs: number;
@@ -85,6 +88,9 @@ const schema = z.object({
   EMBEDDING_DIMENSIONS: optionalText,
   OPENROUTER_CATALOG_REFRESH: boolean,
   OPENROUTER_PERSIST_STATE: boolean,
+  OPENROUTER_STATE_URL: postgresUrl,
+  OPENROUTER_STATE_TIMEOUT_MS: positiveMs,
+  OPENROUTER_STATE_RETRY_MS: positiveMs,
   OPENROUTER_CATALOG_TTL_MS: nonNegativeMs,
   OPENROUTER_CATALOG_TIMEOUT_MS: positiveMs,
   OPENROUTER_ALLOW_PAID: boolean,
@@ -202,6 +208,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     embeddingDimensions,
     catalogRefresh: s.OPENROUTER_CATALOG_REFRESH ?? true,
     persistState: s.OPENROUTER_PERSIST_STATE ?? true,
+    sharedState: sharedStateSettings(s),
     allowPaid,
     catalogTtlMs: s.OPENROUTER_CATALOG_TTL_MS ?? DEFAULT_CATALOG_TTL_MS,
     catalogTimeoutMs: s.OPENROUTER_CATALOG_TIMEOUT_MS ?? DEFAULT_CATALOG_TIMEOUT_MS,
