@@ -20,6 +20,7 @@ export type {
   PoolEventListener,
 } from './pool/requests.js';
 export { isModelId } from './pool/pool-validation.js';
+export { DEFAULT_LAST_RESORT_TIMEOUT_MS, lastResortId, type LastResortSettings } from './pool/last-resort.js';
 export { MemoryStore, type PoolStore } from './state/index.js';
 export {
   DEFAULT_SHARED_STATE_POLICY,

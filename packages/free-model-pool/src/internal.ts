@@ -10,6 +10,8 @@ export { poolStatus } from './pool/pool-status.js';
 export { exhaustedMessage, describeAttempt, describeTrail } from './pool/trail-message.js';
 export { resolvePolicy, validatePoolDefinition } from './pool/pool-validation.js';
 export { ClassifiedAttemptError } from './pool/attempt-error.js';
+export { handsOver } from './pool/last-resort.js';
+export { deferred, TextChannel } from './pool/text-channel.js';
 export { throwIfErrorFinish, KEEP_RESPONSE_BODY } from './pool/calls/common.js';
 export { stripCodeFences, parseLenientJson } from './pool/calls/object-output.js';
 export { normalizeBaseURL } from './openrouter/client.js';

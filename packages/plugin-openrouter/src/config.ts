@@ -1,9 +1,9 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type PoolPolicy, type Tier } from '@freepool/free-model-pool';
+import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type CallPriority, type LastResortSettings, type PoolPolicy, type Tier } from '@freepool/free-model-pool';
 import { countsAsFreeCall } from '@freepool/free-model-pool/internal';
 import { z } from 'zod';
+import { nextHandler, noticeText, priorityOverrides, reserve } from './settings/fallback-fields.js';
 import { asText, boolean, clip, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs } from './settings/fields.js';
-import { postgresUrl, sharedStateSettings, type SharedStateSettings } from './settings/state-fields.js';
 
 /**
  * The plugin's settings: read through `runtime.getSetting`, then `process.env`, then defaults,
@@ -14,6 +14,10 @@ import { postgresUrl, sharedStateSettings, type SharedStateSettings } from './se
 export const DEFAULT_CATALOG_TIMEOUT_MS = 5_000;
 /** How long a catalog-derived pool is reused before the catalog is fetched again (6 h). */
 export const DEFAULT_CATALOG_TTL_MS = 6 * 60 * 60 * 1000;
+/** What a person reads when the day's free calls are used up ({time}: the reset as HH:MM, {in}: how long until then). */
+export const DEFAULT_NOTICE = "The free models for this agent have used today's quota. They answer again at {time} UTC (in {in}).";
+/** What a person reads when every free model is busy ({in}: when trying again makes sense, or "a minute"). */
+export const DEFAULT_BUSY_NOTICE = 'The free models for this agent are all busy right now. Please try again in {in}.';
 /** No embedding model is free; when the user picks one this is its vector size unless told otherwise. */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
 
@@ -34,12 +38,18 @@ export interface PluginSettings {
   catalogRefresh: boolean;
   /** OPENROUTER_PERSIST_STATE: keep cooldowns and account counters in the agent's database. */
   persistState: boolean;
-  /** OPENROUTER_STATE_URL/_TIMEOUT_MS/_RETRY_MS: where the state shared by every agent on the key lives. */
-  sharedState: SharedStateSettings;
   /** OPENROUTER_ALLOW_PAID: models that are not free variants may be used (default false: $0). */
   allowPaid: boolean;
   catalogTtlMs: number;
   catalogTimeoutMs: number;
+  /** OPENROUTER_CALL_PRIORITY: model types pinned to reply or background (else: background inside evaluators). */
+  priorityOverrides: Record<string, CallPriority>;
+  /** OPENROUTER_LAST_RESORT_URL/_MODEL/_API_KEY/_TIMEOUT_MS: a local OpenAI-compatible server (off unless set). */
+  lastResort?: LastResortSettings;
+  /** OPENROUTER_LAST_RESORT_HANDLER: '*' for the next model handler, a plugin name, or false (off). */
+  nextHandler: string | false;
+  /** OPENROUTER_NOTICE / OPENROUTER_BUSY_NOTICE: what a person reads when no model could answer (false: nothing). */
+  notice: { daily: string; busy: string } | false;
 }
 
 /**
@@ -88,13 +98,19 @@ const schema = z.object({
   EMBEDDING_DIMENSIONS: optionalText,
   OPENROUTER_CATALOG_REFRESH: boolean,
   OPENROUTER_PERSIST_STATE: boolean,
-  OPENROUTER_STATE_URL: postgresUrl,
-  OPENROUTER_STATE_TIMEOUT_MS: positiveMs,
-  OPENROUTER_STATE_RETRY_MS: positiveMs,
   OPENROUTER_CATALOG_TTL_MS: nonNegativeMs,
   OPENROUTER_CATALOG_TIMEOUT_MS: positiveMs,
   OPENROUTER_ALLOW_PAID: boolean,
   OPENROUTER_MAX_IMAGE_BYTES: positiveInt,
+  OPENROUTER_DAILY_RESERVE: reserve,
+  OPENROUTER_CALL_PRIORITY: priorityOverrides,
+  OPENROUTER_LAST_RESORT_URL: httpUrl,
+  OPENROUTER_LAST_RESORT_MODEL: optionalText,
+  OPENROUTER_LAST_RESORT_API_KEY: optionalText,
+  OPENROUTER_LAST_RESORT_TIMEOUT_MS: positiveMs,
+  OPENROUTER_LAST_RESORT_HANDLER: nextHandler,
+  OPENROUTER_NOTICE: noticeText,
+  OPENROUTER_BUSY_NOTICE: noticeText,
 });
 
 /** Every setting the plugin reads, in the schema's order. The README, docs/configuration.md, .env.example and package.json agentConfig list the same (a test checks). */
@@ -139,11 +155,12 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     // Errors echo the bad value: a key pasted into the wrong setting must not reach the log.
     const message = redactSecrets(`Invalid @freepool/plugin-openrouter configuration: ${problems.join('; ')}`, [
       asText(raw.OPENROUTER_API_KEY),
+      asText(raw.OPENROUTER_LAST_RESORT_API_KEY),
     ]);
     throw new PoolConfigError(setting, message);
   }
   const s = parsed.data;
-  const warnRedacted = warn && ((m: string) => warn(redactSecrets(m, [s.OPENROUTER_API_KEY])));
+  const warnRedacted = warn && ((m: string) => warn(redactSecrets(m, [s.OPENROUTER_API_KEY, s.OPENROUTER_LAST_RESORT_API_KEY])));
 
   // A gateway may use another path, so this is a warning; but with the bare host every chat call
   // answers 404, which reads as "model no longer available" for each model in turn.
@@ -161,6 +178,10 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
   if (s.OPENROUTER_ATTEMPT_TIMEOUT_MS !== undefined) policy.attemptTimeoutMs = s.OPENROUTER_ATTEMPT_TIMEOUT_MS;
   if (s.OPENROUTER_MAX_IMAGE_BYTES !== undefined) policy.maxImageBytes = s.OPENROUTER_MAX_IMAGE_BYTES;
   const allowPaid = s.OPENROUTER_ALLOW_PAID ?? false;
+  const reserveSetting = s.OPENROUTER_DAILY_RESERVE;
+  if (reserveSetting && 'calls' in reserveSetting) policy.dailyReserve = reserveSetting.calls;
+  if (reserveSetting && 'share' in reserveSetting) policy.dailyReserveShare = reserveSetting.share;
+  const lastResort = lastResortSettings(s);
 
   // A first choice carried over from the official plugin is often a paid model: $0 wins, with a word.
   const firstChoice = (key: string, id: string | undefined): string | undefined => {
@@ -208,10 +229,41 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     embeddingDimensions,
     catalogRefresh: s.OPENROUTER_CATALOG_REFRESH ?? true,
     persistState: s.OPENROUTER_PERSIST_STATE ?? true,
-    sharedState: sharedStateSettings(s),
     allowPaid,
     catalogTtlMs: s.OPENROUTER_CATALOG_TTL_MS ?? DEFAULT_CATALOG_TTL_MS,
     catalogTimeoutMs: s.OPENROUTER_CATALOG_TIMEOUT_MS ?? DEFAULT_CATALOG_TIMEOUT_MS,
+    priorityOverrides: s.OPENROUTER_CALL_PRIORITY ?? {},
+    ...(lastResort ? { lastResort } : {}),
+    nextHandler: s.OPENROUTER_LAST_RESORT_HANDLER ?? false,
+    notice:
+      s.OPENROUTER_NOTICE === false
+        ? false
+        : { daily: s.OPENROUTER_NOTICE ?? DEFAULT_NOTICE, busy: s.OPENROUTER_BUSY_NOTICE === false ? (s.OPENROUTER_NOTICE ?? DEFAULT_NOTICE) : (s.OPENROUTER_BUSY_NOTICE ?? DEFAULT_BUSY_NOTICE) },
+  };
+}
+
+/** The engine's last resort from OPENROUTER_LAST_RESORT_*: the URL and the model go together. */
+function lastResortSettings(s: {
+  OPENROUTER_LAST_RESORT_URL?: string;
+  OPENROUTER_LAST_RESORT_MODEL?: string;
+  OPENROUTER_LAST_RESORT_API_KEY?: string;
+  OPENROUTER_LAST_RESORT_TIMEOUT_MS?: number;
+}): LastResortSettings | undefined {
+  const url = s.OPENROUTER_LAST_RESORT_URL;
+  const model = s.OPENROUTER_LAST_RESORT_MODEL;
+  if (url === undefined && model === undefined) return undefined;
+  if (url === undefined || model === undefined) {
+    const missing = url === undefined ? 'OPENROUTER_LAST_RESORT_URL' : 'OPENROUTER_LAST_RESORT_MODEL';
+    throw new PoolConfigError(
+      missing,
+      `${missing} is not set: a last resort needs both OPENROUTER_LAST_RESORT_URL (an OpenAI-compatible server such as http://127.0.0.1:11434/v1) and OPENROUTER_LAST_RESORT_MODEL (a model it serves, such as llama3.2).`,
+    );
+  }
+  return {
+    baseURL: url,
+    model,
+    ...(s.OPENROUTER_LAST_RESORT_API_KEY ? { apiKey: s.OPENROUTER_LAST_RESORT_API_KEY } : {}),
+    ...(s.OPENROUTER_LAST_RESORT_TIMEOUT_MS ? { timeoutMs: s.OPENROUTER_LAST_RESORT_TIMEOUT_MS } : {}),
   };
 }
 

@@ -1,4 +1,6 @@
 import { ModelType, type IAgentRuntime } from '@elizaos/core';
+import { installPriorityScopes } from './fallback/call-priority.js';
+import { hintLastResort } from './fallback/last-resort-hint.js';
 import { handleTextEmbedding } from './models/embedding.js';
 import { ensurePoolEntry } from './pool-entry.js';
 
@@ -13,6 +15,9 @@ export const PLUGIN_PRIORITY = 10;
  */
 export async function initPlugin(runtime: IAgentRuntime): Promise<void> {
   const { settings } = await ensurePoolEntry(runtime);
+  installPriorityScopes(runtime);
+  // After initialize every plugin has registered its models (plugins start at once, in any order).
+  runtime.initPromise?.then(() => hintLastResort(runtime, settings)).catch(() => undefined);
   if (settings.embeddingModel) {
     // registerModel is typed for record params; ElizaOS also sends null and strings to embeddings.
     const handler = handleTextEmbedding as unknown as Parameters<IAgentRuntime['registerModel']>[1];

@@ -1,6 +1,9 @@
 import { ModelType, type IAgentRuntime, type ImageDescriptionParams } from '@elizaos/core';
 import { PoolConfigError } from '@freepool/free-model-pool';
 import { MODEL_TIERS } from '../model-tiers.js';
+import { afterPoolGaveUp } from '../fallback/after-pool.js';
+import { callPriority } from '../fallback/call-priority.js';
+import { ensurePoolEntry } from '../pool-entry.js';
 import { pooledCall } from './pooled-call.js';
 
 /** Used when the caller sends only a URL. Asks for the same tags ElizaOS's imageDescriptionTemplate does. */
@@ -21,15 +24,15 @@ export async function handleImageDescription(
 ): Promise<{ title: string; description: string }> {
   const { imageUrl, prompt } = normalize(params);
   const tier = MODEL_TIERS[ModelType.IMAGE_DESCRIPTION];
-  const text = await pooledCall(
-    runtime,
-    ModelType.IMAGE_DESCRIPTION,
-    tier,
-    prompt,
-    (pool) => pool.describeImage({ tier, imageUrl, prompt }),
-    (r) => r.usage,
-  );
-  return parseImageDescription(text.text);
+  const { settings } = await ensurePoolEntry(runtime);
+  const priority = callPriority(ModelType.IMAGE_DESCRIPTION, settings.priorityOverrides);
+  try {
+    const text = await pooledCall(runtime, ModelType.IMAGE_DESCRIPTION, tier, prompt, (pool) => pool.describeImage({ tier, imageUrl, prompt, priority }), (r) => r.usage);
+    return parseImageDescription(text.text);
+  } catch (error) {
+    const handed = typeof params === 'string' ? { imageUrl, prompt } : (params as unknown as Record<string, unknown>);
+    return (await afterPoolGaveUp(runtime, ModelType.IMAGE_DESCRIPTION, handed, error, settings, priority)) as { title: string; description: string };
+  }
 }
 
 function normalize(params: ImageDescriptionParams | string): { imageUrl: string; prompt: string } {

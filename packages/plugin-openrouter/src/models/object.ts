@@ -1,6 +1,9 @@
 import { ModelType, type IAgentRuntime, type ModelTypeName, type ObjectGenerationParams } from '@elizaos/core';
 import { PoolConfigError, type ObjectOutput, type ObjectRequest, type Tier } from '@freepool/free-model-pool';
+import { afterPoolGaveUp } from '../fallback/after-pool.js';
+import { callPriority } from '../fallback/call-priority.js';
 import { MODEL_TIERS } from '../model-tiers.js';
+import { ensurePoolEntry } from '../pool-entry.js';
 import { pooledCall } from './pooled-call.js';
 
 /**
@@ -43,17 +46,16 @@ function isRecord(v: unknown): boolean {
 
 function handleObject(tier: Tier, modelType: ModelTypeName) {
   return async (runtime: IAgentRuntime, params: ObjectGenerationParams): Promise<Record<string, unknown>> => {
-    const request = toObjectRequest(tier, modelType, params);
-    const value = await pooledCall(
-      runtime,
-      modelType,
-      tier,
-      request.prompt,
-      (pool) => pool.generateObject(request),
-      (r) => r.usage,
-    );
-    // ElizaOS types the result as a record, but callers asking for 'array' or 'enum' get what they asked for.
-    return value.object as Record<string, unknown>;
+    const { settings } = await ensurePoolEntry(runtime);
+    const priority = callPriority(modelType, settings.priorityOverrides);
+    const request = { ...toObjectRequest(tier, modelType, params), priority };
+    try {
+      const value = await pooledCall(runtime, modelType, tier, request.prompt, (pool) => pool.generateObject(request), (r) => r.usage);
+      // ElizaOS types the result as a record, but callers asking for 'array' or 'enum' get what they asked for.
+      return value.object as Record<string, unknown>;
+    } catch (error) {
+      return (await afterPoolGaveUp(runtime, modelType, params as unknown as Record<string, unknown>, error, settings, priority)) as Record<string, unknown>;
+    }
   };
 }
 

@@ -1,13 +1,16 @@
 import { ModelType, type GenerateTextParams, type IAgentRuntime, type ModelTypeName, type TextStreamResult } from '@elizaos/core';
-import type { TextRequest, Tier, TokenUsage } from '@freepool/free-model-pool';
+import type { CallPriority, TextRequest, Tier, TokenUsage } from '@freepool/free-model-pool';
 import { emitModelUsed } from '../events.js';
-import { requirePool } from '../pool-entry.js';
+import { afterPoolGaveUp } from '../fallback/after-pool.js';
+import { callPriority } from '../fallback/call-priority.js';
+import { guardedStream } from '../fallback/guarded-stream.js';
+import { ensurePoolEntry, requirePool } from '../pool-entry.js';
 import { logFailed, logServed } from '../logging.js';
 import { MODEL_TIERS } from '../model-tiers.js';
 import { pooledCall } from './pooled-call.js';
 
 /** The engine's text request from ElizaOS's params: the character's system prompt rides along. */
-export function toTextRequest(runtime: IAgentRuntime, tier: Tier, params: GenerateTextParams): TextRequest {
+export function toTextRequest(runtime: IAgentRuntime, tier: Tier, params: GenerateTextParams, priority?: CallPriority): TextRequest {
   if (!params || typeof params.prompt !== 'string' || params.prompt.trim() === '') {
     throw new TypeError('TEXT_SMALL/TEXT_LARGE need params.prompt: a non-empty string');
   }
@@ -20,22 +23,24 @@ export function toTextRequest(runtime: IAgentRuntime, tier: Tier, params: Genera
     stopSequences: params.stopSequences?.length ? params.stopSequences : undefined,
     frequencyPenalty: params.frequencyPenalty,
     presencePenalty: params.presencePenalty,
+    ...(priority ? { priority } : {}),
   };
 }
 
 function handleText(modelType: typeof ModelType.TEXT_SMALL | typeof ModelType.TEXT_LARGE) {
   const tier = MODEL_TIERS[modelType];
   return async (runtime: IAgentRuntime, params: GenerateTextParams): Promise<string | TextStreamResult> => {
-    const request = toTextRequest(runtime, tier, params);
-    if (params.stream) return streamText(runtime, modelType, request);
-    return pooledCall(
-      runtime,
-      modelType,
-      tier,
-      request.prompt,
-      (pool) => pool.generateText(request),
-      (r) => r.usage,
-    ).then((r) => r.text);
+    const { settings } = await ensurePoolEntry(runtime);
+    const priority = callPriority(modelType, settings.priorityOverrides);
+    const request = toTextRequest(runtime, tier, params, priority);
+    const fallBack = (error: unknown) => afterPoolGaveUp(runtime, modelType, params as Record<string, unknown>, error, settings, priority);
+    if (params.stream) return guardedStream(await streamText(runtime, modelType, request), fallBack);
+    try {
+      const result = await pooledCall(runtime, modelType, tier, request.prompt, (pool) => pool.generateText(request), (r) => r.usage);
+      return result.text;
+    } catch (error) {
+      return (await fallBack(error)) as string | TextStreamResult;
+    }
   };
 }
 

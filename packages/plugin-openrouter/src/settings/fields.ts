@@ -32,7 +32,7 @@ export function clip(s: string, max = 80): string {
 type Check<T> = (text: string, fail: (message: string) => never) => T;
 
 /** A setting read as text and turned into a value by `check`, which calls `fail` to reject it. */
-function textField<T>(check: Check<T>) {
+export function textField<T>(check: Check<T>) {
   return z.preprocess(
     asText,
     z

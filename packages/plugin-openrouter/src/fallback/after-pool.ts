@@ -1,0 +1,45 @@
+import type { IAgentRuntime } from '@elizaos/core';
+import type { CallPriority } from '@freepool/free-model-pool';
+import { handsOver } from '@freepool/free-model-pool/internal';
+import type { PluginSettings } from '../config.js';
+import { LOG_SOURCE } from '../logging.js';
+import { nextHandler } from './next-handler.js';
+import { noticeAnswer, noticeFor } from './notice.js';
+
+/**
+ * What a handler does once the free pool (and the engine's last resort, when configured) gave up
+ * on a call: hand it to the next model handler (OPENROUTER_LAST_RESORT_HANDLER), else, on the reply
+ * path, answer the core's reply prompt with the notice (OPENROUTER_NOTICE), else rethrow.
+ * Errors that are not the free tier giving up (an abort, a bad request) are rethrown at once.
+ */
+export async function afterPoolGaveUp(
+  runtime: IAgentRuntime,
+  modelType: string,
+  params: Record<string, unknown>,
+  error: unknown,
+  settings: PluginSettings,
+  priority: CallPriority,
+): Promise<unknown> {
+  if (!handsOver(error)) throw error;
+  if (settings.nextHandler) {
+    const next = nextHandler(runtime, modelType, settings.nextHandler);
+    if (next) {
+      runtime.logger.info({ src: LOG_SOURCE, modelType, lastResort: next.provider }, `${modelType}: the free tier cannot answer (${error.reason}); handing the call to ${next.provider}, the last resort`);
+      try {
+        return await next.handler(runtime, params);
+      } catch (e) {
+        runtime.logger.warn({ src: LOG_SOURCE, modelType, lastResort: next.provider }, `${modelType}: the last resort ${next.provider} failed too: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+  const prompt = typeof params.prompt === 'string' ? params.prompt : undefined;
+  if (priority === 'reply' && settings.notice && prompt !== undefined) {
+    const notice = noticeFor(error, settings.notice, Date.now());
+    const answer = notice === undefined ? undefined : noticeAnswer(prompt, notice);
+    if (answer !== undefined) {
+      runtime.logger.info({ src: LOG_SOURCE, modelType, reason: error.reason }, `${modelType}: no model could answer; the reply tells the user: ${notice}`);
+      return answer;
+    }
+  }
+  throw error;
+}

@@ -1,0 +1,36 @@
+import type { IAgentRuntime } from '@elizaos/core';
+import { PLUGIN_NAME } from '../init.js';
+
+/** A model handler as @elizaos/core 1.7.2 keeps them in `runtime.models` (sorted by priority, then registration). */
+interface RegisteredHandler {
+  handler: (runtime: IAgentRuntime, params: Record<string, unknown>) => Promise<unknown>;
+  provider: string;
+  priority?: number;
+}
+
+function registered(runtime: IAgentRuntime, modelType: string): RegisteredHandler[] {
+  const models = (runtime as unknown as { models?: Map<string, RegisteredHandler[]> }).models;
+  return models?.get(modelType) ?? [];
+}
+
+/**
+ * The handler the runtime would use for `modelType` if this plugin were not there: the next one by
+ * priority (`which` = '*'), or the one a named plugin registered (`openai` matches `openai` and
+ * `@elizaos/plugin-openai`). Undefined when there is none.
+ */
+export function nextHandler(runtime: IAgentRuntime, modelType: string, which: string): RegisteredHandler | undefined {
+  const others = registered(runtime, modelType).filter((h) => h.provider !== PLUGIN_NAME);
+  if (which === '*') return others[0];
+  const want = which.toLowerCase().replace(/^@elizaos\/plugin-/, '');
+  return others.find((h) => {
+    const name = h.provider.toLowerCase();
+    return name === want || name.replace(/^@elizaos\/plugin-/, '') === want;
+  });
+}
+
+/** Plugins other than this one that registered a text model: candidates for a last resort. */
+export function otherTextProviders(runtime: IAgentRuntime): string[] {
+  const names = new Set<string>();
+  for (const type of ['TEXT_SMALL', 'TEXT_LARGE']) for (const h of registered(runtime, type)) if (h.provider !== PLUGIN_NAME) names.add(h.provider);
+  return [...names];
+}

@@ -1,0 +1,52 @@
+import type { CallPriority } from '@freepool/free-model-pool';
+import { clip, textField } from './fields.js';
+
+/**
+ * Fields of the settings that decide what happens at the day's wall: the reply reserve, per-type
+ * priority overrides, the last resort and the notice.
+ */
+
+/** `OPENROUTER_DAILY_RESERVE`: a number of calls (`10`), a share of the daily limit (`20%`), or `0` (off). */
+export type ReserveSetting = { calls: number } | { share: number };
+
+export const reserve = textField<ReserveSetting>((s, fail) => {
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
+  if (percent) {
+    const share = Number(percent[1]) / 100;
+    return share < 1 ? { share } : fail(`expected a share below 100%, got "${clip(s)}"`);
+  }
+  if (/^\d+$/.test(s) && Number.isSafeInteger(Number(s))) return { calls: Number(s) };
+  return fail(`expected a number of calls (e.g. 10), a share of the daily limit (e.g. 20%), or 0 to turn the reserve off, got "${clip(s)}"`);
+});
+
+/** Model types whose priority a user may pin. */
+const PRIORITY_TYPES = ['TEXT_SMALL', 'TEXT_LARGE', 'OBJECT_SMALL', 'OBJECT_LARGE', 'IMAGE_DESCRIPTION'] as const;
+
+/** `OPENROUTER_CALL_PRIORITY`: `TYPE=reply|background` pairs, comma-separated, e.g. `OBJECT_SMALL=background`. */
+export const priorityOverrides = textField<Record<string, CallPriority>>((s, fail) => {
+  const out: Record<string, CallPriority> = {};
+  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Z_]+)\s*=\s*(reply|background)$/i.exec(part);
+    const type = m?.[1]!.toUpperCase();
+    if (!m || !(PRIORITY_TYPES as readonly string[]).includes(type!)) {
+      return fail(`expected TYPE=reply or TYPE=background pairs with TYPE one of ${PRIORITY_TYPES.join(', ')}, got "${clip(part)}"`);
+    }
+    out[type!] = m[2]!.toLowerCase() as CallPriority;
+  }
+  return out;
+});
+
+/**
+ * `OPENROUTER_LAST_RESORT_HANDLER`: hand a call the free tier cannot answer to the next model
+ * handler registered for its type: `true` (whichever is next by priority), a plugin name (e.g.
+ * `openai`, `ollama`), or `false` (default).
+ */
+export const nextHandler = textField<string | false>((s) => {
+  const v = s.toLowerCase();
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  if (['true', '1', 'yes', 'on'].includes(v)) return '*';
+  return s;
+});
+
+/** `OPENROUTER_NOTICE`, `OPENROUTER_BUSY_NOTICE`: a text, or `off` to post nothing. */
+export const noticeText = textField<string | false>((s) => (['off', 'false', 'no', '0', 'none'].includes(s.toLowerCase()) ? false : s));
