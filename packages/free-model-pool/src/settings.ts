@@ -47,6 +47,12 @@ export interface PoolPolicy {
    * order. Default: the first rung of the default cooldown ladder (30 s).
    */
   recoveryProbeIntervalMs: number;
+  /**
+   * Learn an account limit lower than `freeRequestsPerWindow` at the cost of one call: beyond the
+   * most calls the server has accepted in one window, only one call is in flight until it answers.
+   * Costs a slower first window on a fresh account state; default true.
+   */
+  confirmAccountLimit: boolean;
   /** Daily free-model cap assumed until the server or /key says otherwise (undefined = unknown). */
   dailyLimit?: number;
   /**
@@ -73,6 +79,7 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   maxImageBytes: 20 * 1024 * 1024,
   tierFallback: Object.freeze({ large: Object.freeze(['small'] as Tier[]) }),
   recoveryProbeIntervalMs: 30_000,
+  confirmAccountLimit: true,
   dailyLimit: undefined,
   dailyReserve: undefined,
   dailyReserveShare: 0.2,

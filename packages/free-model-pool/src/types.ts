@@ -155,6 +155,8 @@ export interface ModelHealth {
   capacityLearnedAt?: number;
   /** The "limited to N requests per minute" a shared-capacity 429 stated: the learned capacity never exceeds it. */
   capacityStated?: number;
+  /** When a request last probed the model after a cooldown, to see whether it recovered. */
+  probedAt?: number;
   updatedAt: number;
 }
 
@@ -165,6 +167,11 @@ export interface AccountWindowState {
   sentAt: number[];
   /** When the server said the window is exhausted, it resets no earlier than this. */
   blockedUntil: number;
+  /**
+   * The most calls the server has accepted within one window (limits/account-pacer.ts): up to it,
+   * calls go out freely; beyond it, one at a time until the server confirms more or answers 429.
+   */
+  confirmed?: number;
 }
 
 /** The account's daily free-model counter. */

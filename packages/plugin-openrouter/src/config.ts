@@ -3,7 +3,8 @@ import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type CallP
 import { countsAsFreeCall } from '@freepool/free-model-pool/internal';
 import { z } from 'zod';
 import { nextHandler, noticeText, priorityOverrides, reserve } from './settings/fallback-fields.js';
-import { asText, boolean, clip, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs } from './settings/fields.js';
+import { asText, boolean, clip, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs, tierFallback } from './settings/fields.js';
+import { postgresUrl, sharedStateSettings, type SharedStateSettings } from './settings/state-fields.js';
 
 /**
  * The plugin's settings: read through `runtime.getSetting`, then `process.env`, then defaults,
@@ -38,6 +39,8 @@ export interface PluginSettings {
   catalogRefresh: boolean;
   /** OPENROUTER_PERSIST_STATE: keep cooldowns and account counters in the agent's database. */
   persistState: boolean;
+  /** OPENROUTER_STATE_URL/_TIMEOUT_MS/_RETRY_MS: where the state shared by every agent on the key lives. */
+  sharedState: SharedStateSettings;
   /** OPENROUTER_ALLOW_PAID: models that are not free variants may be used (default false: $0). */
   allowPaid: boolean;
   catalogTtlMs: number;
@@ -98,9 +101,13 @@ const schema = z.object({
   EMBEDDING_DIMENSIONS: optionalText,
   OPENROUTER_CATALOG_REFRESH: boolean,
   OPENROUTER_PERSIST_STATE: boolean,
+  OPENROUTER_STATE_URL: postgresUrl,
+  OPENROUTER_STATE_TIMEOUT_MS: positiveMs,
+  OPENROUTER_STATE_RETRY_MS: positiveMs,
   OPENROUTER_CATALOG_TTL_MS: nonNegativeMs,
   OPENROUTER_CATALOG_TIMEOUT_MS: positiveMs,
   OPENROUTER_ALLOW_PAID: boolean,
+  OPENROUTER_TIER_FALLBACK: tierFallback,
   OPENROUTER_MAX_IMAGE_BYTES: positiveInt,
   OPENROUTER_DAILY_RESERVE: reserve,
   OPENROUTER_CALL_PRIORITY: priorityOverrides,
@@ -177,6 +184,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
   if (s.OPENROUTER_COOLDOWN_MS !== undefined) policy.cooldownLadderMs = s.OPENROUTER_COOLDOWN_MS;
   if (s.OPENROUTER_ATTEMPT_TIMEOUT_MS !== undefined) policy.attemptTimeoutMs = s.OPENROUTER_ATTEMPT_TIMEOUT_MS;
   if (s.OPENROUTER_MAX_IMAGE_BYTES !== undefined) policy.maxImageBytes = s.OPENROUTER_MAX_IMAGE_BYTES;
+  if (s.OPENROUTER_TIER_FALLBACK !== undefined) policy.tierFallback = s.OPENROUTER_TIER_FALLBACK;
   const allowPaid = s.OPENROUTER_ALLOW_PAID ?? false;
   const reserveSetting = s.OPENROUTER_DAILY_RESERVE;
   if (reserveSetting && 'calls' in reserveSetting) policy.dailyReserve = reserveSetting.calls;
@@ -229,6 +237,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     embeddingDimensions,
     catalogRefresh: s.OPENROUTER_CATALOG_REFRESH ?? true,
     persistState: s.OPENROUTER_PERSIST_STATE ?? true,
+    sharedState: sharedStateSettings(s),
     allowPaid,
     catalogTtlMs: s.OPENROUTER_CATALOG_TTL_MS ?? DEFAULT_CATALOG_TTL_MS,
     catalogTimeoutMs: s.OPENROUTER_CATALOG_TIMEOUT_MS ?? DEFAULT_CATALOG_TIMEOUT_MS,

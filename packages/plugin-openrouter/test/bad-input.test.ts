@@ -149,3 +149,15 @@ describe('bad input through a real AgentRuntime: a clear error, no call, no quot
     expect(getPoolEntry(runtime)!.pool!.status().tiers.small.every((m) => m.state === 'ready')).toBe(true);
   });
 });
+
+describe('OPENROUTER_TIER_FALLBACK', () => {
+  it('reads pairs and off into the engine policy, and names a bad pair', () => {
+    expect(parseSettings({ OPENROUTER_TIER_FALLBACK: 'large>small' }).policy.tierFallback).toEqual({ large: ['small'] });
+    expect(parseSettings({ OPENROUTER_TIER_FALLBACK: 'off' }).policy.tierFallback).toEqual({});
+    expect(parseSettings({}).policy.tierFallback).toBeUndefined();
+    expect(configError(() => parseSettings({ OPENROUTER_TIER_FALLBACK: 'large>tiny' })).message).toMatch(
+      /OPENROUTER_TIER_FALLBACK: expected off, or pairs like large>small \(tiers: small, large, vision\), got "large>tiny"/,
+    );
+    expect(configError(() => parseSettings({ OPENROUTER_TIER_FALLBACK: 'vision>small' })).message).toMatch(/vision tier can fall back only to vision models/);
+  });
+});

@@ -2,7 +2,7 @@ import { FreeModelPoolError } from '../errors.js';
 import type { PoolPolicy } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
 import type { AccountWindowState, ClassifiedFailure } from '../types.js';
-import { sleepUnlessAborted } from './time.js';
+import { abortReason, sleepUnlessAborted } from './time.js';
 
 /** Options of `AccountPacer.acquire`. Clock and sleep are injected so tests compress time. */
 export interface AcquireOptions {
@@ -13,7 +13,18 @@ export interface AcquireOptions {
   maxWaitMs: number;
 }
 
-export type ReserveResult = { ok: true } | { ok: false; waitUntil: number };
+/**
+ * `ok`, or when the next slot opens; `confirming` instead when a call beyond the confirmed count is
+ * in flight: it settles when that call is answered.
+ */
+export type ReserveResult = { ok: true } | { ok: false; waitUntil: number; confirming?: Promise<void> };
+
+/** The one call in flight beyond the confirmed count, and the waiters for its answer. */
+interface Frontier {
+  reservedAt: number;
+  answered: Promise<void>;
+  resolve: () => void;
+}
 
 /**
  * Paces the account's free-model calls below the per-minute cap, so the server's
@@ -27,8 +38,10 @@ export type ReserveResult = { ok: true } | { ok: false; waitUntil: number };
 export class AccountPacer {
   constructor(
     private readonly store: PoolStore,
-    private readonly policy: Pick<PoolPolicy, 'freeRequestsPerWindow' | 'rateWindowMs'>,
+    private readonly policy: Pick<PoolPolicy, 'freeRequestsPerWindow' | 'rateWindowMs'> & Partial<Pick<PoolPolicy, 'confirmAccountLimit'>>,
   ) {}
+
+  private frontier: Frontier | undefined;
 
   /** The current window, pruned to sends within `rateWindowMs` of `now`. */
   state(now: number): AccountWindowState {
@@ -39,6 +52,7 @@ export class AccountPacer {
       limit,
       sentAt: (stored?.sentAt ?? []).filter((t) => t > windowStart && t <= now + this.policy.rateWindowMs).sort((a, b) => a - b),
       blockedUntil: stored?.blockedUntil ?? 0,
+      ...(stored?.confirmed !== undefined ? { confirmed: Math.min(stored.confirmed, limit) } : {}),
     };
   }
 
@@ -66,9 +80,34 @@ export class AccountPacer {
       this.store.setAccountWindow(s);
       return { ok: false, waitUntil: oldestBlocking + this.policy.rateWindowMs };
     }
+    // Beyond what the server has confirmed, one call at a time: a limit lower than configured then
+    // costs the one call that meets it, not every call in flight when the first 429 arrives.
+    // A call that is never settled (a caller that took a slot and vanished) holds the frontier one window at most.
+    if (this.frontier && now - this.frontier.reservedAt >= this.policy.rateWindowMs) this.endFrontier(this.frontier.reservedAt, false);
+    if (this.policy.confirmAccountLimit && s.sentAt.length >= (s.confirmed ?? 0)) {
+      if (this.frontier) {
+        this.store.setAccountWindow(s);
+        return { ok: false, waitUntil: this.frontier.reservedAt + this.policy.rateWindowMs, confirming: this.frontier.answered };
+      }
+      let resolve!: () => void;
+      const answered = new Promise<void>((r) => (resolve = r));
+      this.frontier = { reservedAt: now, answered, resolve };
+    }
     s.sentAt.push(now);
     this.store.setAccountWindow(s);
     return { ok: true };
+  }
+
+  /** The call beyond the confirmed count was answered (or not sent): the next may go. */
+  private endFrontier(reservedAt: number, accepted: boolean): void {
+    const f = this.frontier;
+    if (!f || f.reservedAt !== reservedAt) return;
+    this.frontier = undefined;
+    if (accepted) {
+      const window = this.store.getAccountWindow();
+      if (window) this.store.setAccountWindow({ ...window, confirmed: Math.max(window.confirmed ?? 0, window.sentAt.length) });
+    }
+    f.resolve();
   }
 
   /**
@@ -86,7 +125,11 @@ export class AccountPacer {
     s.blockedUntil = Math.max(s.blockedUntil, until);
     if (failure.rateLimitLimit !== undefined && failure.rateLimitLimit >= 1) {
       s.limit = Math.min(this.policy.freeRequestsPerWindow, Math.floor(failure.rateLimitLimit));
+    } else if (this.policy.confirmAccountLimit && s.confirmed !== undefined && s.confirmed >= 1 && s.sentAt.length > s.confirmed) {
+      // No header: the server accepted the confirmed count and refused the one beyond it.
+      s.limit = Math.min(s.limit, s.confirmed);
     }
+    if (s.confirmed !== undefined) s.confirmed = Math.min(s.confirmed, s.limit);
     this.store.setAccountWindow(s);
   }
 
@@ -102,6 +145,13 @@ export class AccountPacer {
       const now = opts.now();
       const r = this.reserve(now);
       if (r.ok) return { waitedMs: Math.max(0, now - start), reservedAt: now };
+      if (r.confirming) {
+        // Until the call beyond the confirmed count is answered, or at most until it expires.
+        const expiry = new AbortController();
+        await Promise.race([r.confirming, opts.sleep(Math.max(1, r.waitUntil - now), expiry.signal).catch(() => {})]).finally(() => expiry.abort());
+        if (opts.signal?.aborted) throw abortReason(opts.signal);
+        continue;
+      }
       if (r.waitUntil - start > opts.maxWaitMs) {
         const s = this.state(now);
         throw new FreeModelPoolError(
@@ -123,7 +173,8 @@ export class AccountPacer {
    * server answers 429. The answer time is an upper bound on the arrival time, so keeping that
    * instead makes "at most N in any window" hold for the server's windows too.
    */
-  settle(reservedAt: number, answeredAt: number): void {
+  settle(reservedAt: number, answeredAt: number, accepted = true): void {
+    this.endFrontier(reservedAt, accepted);
     if (!(answeredAt > reservedAt)) return;
     const window = this.store.getAccountWindow();
     const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
@@ -138,9 +189,11 @@ export class AccountPacer {
    * during the wait, or the daily cap was reached meanwhile), so it does not block other requests.
    */
   release(reservedAt: number): void {
+    this.endFrontier(reservedAt, false);
     const window = this.store.getAccountWindow();
     const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
     if (!window || i < 0) return;
     this.store.setAccountWindow({ ...window, sentAt: window.sentAt.filter((_, j) => j !== i) });
   }
 }
+

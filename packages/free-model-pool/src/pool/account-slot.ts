@@ -38,7 +38,7 @@ export async function takeAccountSlot(run: Run, modelId: string): Promise<Accoun
     if (shared) slot = shared;
     else {
       const acquired = await rt.pacer.acquire({ now: rt.now, sleep: rt.sleep, signal: run.signal, maxWaitMs: Math.max(0, maxWaitMs - (rt.now() - waitStart)) });
-      slot = { waitedMs: rt.now() - waitStart, reservedAt: acquired.reservedAt };
+      slot = { waitedMs: acquired.waitedMs, reservedAt: acquired.reservedAt };
     }
   } catch (e) {
     if (run.signal?.aborted) run.abort(e);
@@ -70,13 +70,15 @@ export async function takeAccountSlot(run: Run, modelId: string): Promise<Accoun
 async function takeSharedSlot(run: Run, waitStart: number, maxWaitMs: number): Promise<AccountSlot | 'blocked' | undefined> {
   const { rt } = run;
   const link = rt.ledger!;
+  // Only time spent sleeping for capacity is a wait; the reservation's round trip is not.
+  let slept = 0;
   for (;;) {
     if (run.signal?.aborted) run.abort(run.signal.reason);
     const limit = rt.pacer.state(rt.now()).limit;
     const r = await link.reserve({ limit, windowMs: rt.policy.rateWindowMs });
     const now = rt.now();
     if (!r) return undefined;
-    if (r.ok) return { waitedMs: now - waitStart, reservedAt: now, ledgerSlotId: r.slotId };
+    if (r.ok) return { waitedMs: slept, reservedAt: now, ledgerSlotId: r.slotId };
     if (r.blocked === 'daily') {
       const check = rt.quota.check(now);
       run.dailyBlock = { resetAt: check.ok ? now + r.resetInMs : check.resetAt, limit: r.limit ?? rt.quota.state(now).limit };
@@ -90,7 +92,9 @@ async function takeSharedSlot(run: Run, waitStart: number, maxWaitMs: number): P
         { reason: 'account_minute_limit', retryAt: opensAt },
       );
     }
+    const sleepStart = rt.now();
     await sleepUnlessAborted(rt.sleep, Math.max(1, r.waitMs), run.signal);
+    slept += rt.now() - sleepStart;
   }
 }
 
@@ -107,8 +111,8 @@ export function releaseSlot(rt: PoolRuntime, slot: AccountSlot): void {
 }
 
 /** The call's answer arrived: its slot moves to that moment, locally and in the shared ledger. */
-export function settleSlot(rt: PoolRuntime, slot: AccountSlot, answeredAt: number): void {
-  if (slot.reservedAt !== undefined) rt.pacer.settle(slot.reservedAt, answeredAt);
+export function settleSlot(rt: PoolRuntime, slot: AccountSlot, answeredAt: number, accepted = true): void {
+  if (slot.reservedAt !== undefined) rt.pacer.settle(slot.reservedAt, answeredAt, accepted);
   if (slot.ledgerSlotId !== undefined) rt.ledger?.settle(slot.ledgerSlotId);
 }
 

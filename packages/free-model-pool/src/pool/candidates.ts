@@ -29,6 +29,12 @@ export interface CandidateInput {
    * the current window is skipped without a call, as long as another model can serve. Off when absent.
    */
   capacity?: CapacityPolicy;
+  /**
+   * A model kept behind the healthy ones by its record (recent failures, a low success rate) but
+   * no longer cooling is put back in its pool place for one request at most this often, so it can
+   * show it recovered. Off when absent.
+   */
+  recoveryProbeIntervalMs?: number;
 }
 
 export interface CandidateSelection {
@@ -43,6 +49,8 @@ export interface CandidateSelection {
   capacityFallback?: boolean;
   /** With `capacityFallback`: when the first of them has capacity again (its learned window slides). */
   capacityFreesAt?: number;
+  /** Candidates placed by a recovery probe: a success restores their standing (model-outcome.ts). */
+  probes?: ReadonlySet<string>;
 }
 
 /** The trail line of a model skipped because it used its learned upstream capacity. */
@@ -113,6 +121,7 @@ export function selectCandidates(input: CandidateInput): CandidateSelection {
   const ranked: Array<{ id: string; key: [number, number, number] }> = [];
   const full: Array<{ id: string; block: { capacity: number; until: number }; index: number }> = [];
   const seen = new Set<string>();
+  const probes = new Set<string>();
   input.ids.forEach((id, index) => {
     if (seen.has(id)) return; // a model listed twice is tried once
     seen.add(id);
@@ -126,7 +135,13 @@ export function selectCandidates(input: CandidateInput): CandidateSelection {
       full.push({ id, block, index });
       return;
     }
-    ranked.push({ id, key: [healthRank(input.health(id)), capabilityRank(input.models[id], input.needs), index] });
+    const health = input.health(id);
+    let rank = healthRank(health);
+    if (rank > 0 && probeDue(health, input)) {
+      rank = 0;
+      probes.add(id);
+    }
+    ranked.push({ id, key: [rank, capabilityRank(input.models[id], input.needs), index] });
   });
   ranked.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
   if (ranked.length === 0 && full.length > 0) {
@@ -136,5 +151,11 @@ export function selectCandidates(input: CandidateInput): CandidateSelection {
   }
   // Listed after the other skips, in pool order.
   for (const f of full) skipped.push(capacitySkip(f.id, f.block, input.now));
-  return { candidates: ranked.map((r) => r.id), skipped };
+  return { candidates: ranked.map((r) => r.id), skipped, ...(probes.size ? { probes } : {}) };
+}
+
+/** A demoted model may be probed: it is not cooling (checked before) and was not probed within the interval. */
+function probeDue(health: ModelHealth | undefined, input: CandidateInput): boolean {
+  if (!health || input.recoveryProbeIntervalMs === undefined) return false;
+  return input.now - (health.probedAt ?? 0) >= input.recoveryProbeIntervalMs;
 }

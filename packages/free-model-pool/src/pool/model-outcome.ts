@@ -23,9 +23,17 @@ export function noteCallSent(rt: PoolRuntime, modelId: string, sentAt: number): 
 }
 
 /** The model answered: its ladder resets and what it accepted in the window raises its capacity. */
-export function applySuccess(rt: PoolRuntime, modelId: string, durationMs: number, endedAt: number): void {
-  const healthy = recordSuccess(rt.store.getModelHealth(modelId), durationMs, endedAt);
+export function applySuccess(rt: PoolRuntime, modelId: string, durationMs: number, endedAt: number, opts: { probe?: boolean } = {}): void {
+  let healthy = recordSuccess(rt.store.getModelHealth(modelId), durationMs, endedAt);
+  // A probe that answered: the model is back, and takes back its place in the tier order.
+  if (opts.probe) healthy = { ...healthy, successRate: 1 };
   rt.store.setModelHealth(modelId, learnFromSuccess(healthy, endedAt, rt.policy));
+}
+
+/** A recovery probe is about to be sent: no other request probes the model within the interval. */
+export function noteProbe(rt: PoolRuntime, modelId: string, at: number): void {
+  const h = rt.store.getModelHealth(modelId);
+  if (h) rt.store.setModelHealth(modelId, { ...h, probedAt: at });
 }
 
 /**

@@ -4,7 +4,7 @@ import { capacityBlock } from '../limits/index.js';
 import type { Attempt, PoolOutcome, RequestNeeds, Tier } from '../types.js';
 import { releaseSlot, reserveDay, settleSlot, shareAccountLimit, takeAccountSlot, type AccountSlot } from './account-slot.js';
 import { capacitySkip, type CandidateSelection } from './candidates.js';
-import { applyFailure, applySuccess, noteCallSent } from './model-outcome.js';
+import { applyFailure, applySuccess, noteCallSent, noteProbe } from './model-outcome.js';
 import { noAnswerError } from './no-answer.js';
 import { selectFor, soonestCapacity } from './soonest-capacity.js';
 import { Run, waitRank } from './run-state.js';
@@ -42,7 +42,7 @@ export async function runPooled<T>(
   let current = tier;
   for (;;) {
     const callsBefore = run.calls;
-    const selection = selectFor(rt, current, needs, rt.now());
+    const selection = claimProbe(rt, selectFor(rt, current, needs, rt.now()));
     for (const s of selection.skipped) run.pushOnce(s, current);
     const answered = await tryCandidates(run, selection, current, needs, attemptFn);
     if (answered) return answered;
@@ -54,6 +54,20 @@ export async function runPooled<T>(
     current = next;
   }
   return run.fail(noAnswerError(rt, tier, needs, run.trail, { dailyBlock: run.dailyBlock, minuteBlock: run.minuteBlock, stopNote: run.stopNote }));
+}
+
+/**
+ * A recovery probe goes to the request that would call the model first; it is claimed now, in the
+ * same step as the selection, so requests arriving together do not all probe it. Probes further
+ * down the order are dropped: this request would not reach them.
+ */
+function claimProbe(rt: PoolRuntime, selection: CandidateSelection): CandidateSelection {
+  const first = selection.candidates[0];
+  if (!selection.probes) return selection;
+  const { probes: _dropped, ...rest } = selection;
+  if (first === undefined || !selection.probes.has(first)) return rest;
+  noteProbe(rt, first, rt.now());
+  return { ...rest, probes: new Set([first]) };
 }
 
 /** One pass over a selection: the answer, or undefined when every candidate was skipped or failed. */
@@ -85,7 +99,7 @@ async function tryCandidates<T>(
     // Every model has used its learned capacity: wait for the first to have room rather than spend
     // a call on a likely 429, when that moment is within the request's wait.
     if (selection.capacityFallback && index === 0 && (await waitForCapacity(run, tier, needs, false, selection.capacityFreesAt))) {
-      return tryCandidates(run, selectFor(rt, tier, needs, rt.now()), tier, needs, attemptFn);
+      return tryCandidates(run, claimProbe(rt, selectFor(rt, tier, needs, rt.now())), tier, needs, attemptFn);
     }
 
     const slot = await takeAccountSlot(run, modelId);
@@ -101,7 +115,7 @@ async function tryCandidates<T>(
     }
     if (!reserveDay(run, modelId, slot)) continue;
 
-    const next = await callOnce(run, modelId, attemptFn, slot, tier);
+    const next = await callOnce(run, modelId, attemptFn, slot, tier, selection.probes?.has(modelId) === true);
     if (next.done) return next.outcome;
     if (next.advance) index++;
   }
@@ -175,7 +189,14 @@ type CallStep<T> = { done: true; outcome: PoolOutcome<T> } | { done: false; adva
  * health (`applyFailure`) and the reason's policy decides whether the same candidate is tried
  * again (`wait`), the next one (`rotate`, `stop_free`), or the run ends (`stop`).
  */
-async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, slot: AccountSlot, tier: Tier): Promise<CallStep<T>> {
+async function callOnce<T>(
+  run: Run,
+  modelId: string,
+  attemptFn: AttemptFn<T>,
+  slot: AccountSlot,
+  tier: Tier,
+  probe = false,
+): Promise<CallStep<T>> {
   const { rt } = run;
   if (run.signal?.aborted) {
     releaseSlot(rt, slot);
@@ -192,11 +213,13 @@ async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, s
   const endedAt = rt.now();
   const durationMs = endedAt - sentAt;
   // OpenRouter counts every free call against the day, failed ones included: counted before the call.
-  settleSlot(rt, slot, endedAt);
+  // The slot moves to the answer's time; an answer that was not an account refusal confirms it.
+  const settle = (accepted: boolean) => settleSlot(rt, slot, endedAt, accepted);
   const waitedMs = slot.waitedMs;
 
   if (result) {
-    applySuccess(rt, modelId, durationMs, endedAt);
+    settle(true);
+    applySuccess(rt, modelId, durationMs, endedAt, { probe });
     const servedBy = result.servedBy || modelId;
     run.push({ model: modelId, outcome: 'success', ...(servedBy !== modelId ? { message: `served by ${servedBy}` } : {}), waitedMs, durationMs }, tier);
     const outcome: PoolOutcome<T> = {
@@ -213,10 +236,12 @@ async function callOnce<T>(run: Run, modelId: string, attemptFn: AttemptFn<T>, s
   }
 
   if (run.signal?.aborted) {
+    settle(false);
     run.push({ model: modelId, outcome: 'failed', reason: 'aborted', message: 'aborted by the caller', waitedMs, durationMs }, tier);
     run.abort(error);
   }
   const failure = classifyAttemptError(error, timedOut, timeoutMs, rt, run.signal);
+  settle(failure.reason !== 'account_minute_limit' && failure.reason !== 'account_daily_limit');
   const line: Attempt = {
     model: modelId,
     outcome: 'failed',

@@ -13,6 +13,7 @@ export function selectFor(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now:
     needs,
     assumeUnknownVision: tier === 'vision',
     capacity: rt.policy,
+    recoveryProbeIntervalMs: rt.policy.recoveryProbeIntervalMs,
   });
 }
 

@@ -116,3 +116,25 @@ export const ladder = textField((s, fail) => {
   }
   return rungs.map(Number);
 });
+
+const TIER_NAMES = ['small', 'large', 'vision'] as const;
+type TierName = (typeof TIER_NAMES)[number];
+
+/**
+ * Which tier falls back to which: `off`, or pairs such as `large>small` (comma-separated; a tier
+ * may list several, tried in order: `large>small,large>vision`). Vision falls back only to vision.
+ */
+export const tierFallback = textField((s, fail) => {
+  if (['off', 'none', 'false'].includes(s.toLowerCase())) return {} as Partial<Record<TierName, TierName[]>>;
+  const out: Partial<Record<TierName, TierName[]>> = {};
+  for (const pair of s.split(',').map((p) => p.trim())) {
+    const [from, to, extra] = pair.split('>').map((t) => t.trim().toLowerCase());
+    const isTier = (t: string | undefined): t is TierName => TIER_NAMES.includes(t as TierName);
+    if (extra !== undefined || !isTier(from) || !isTier(to) || from === to) {
+      return fail(`expected off, or pairs like large>small (tiers: ${TIER_NAMES.join(', ')}), got "${clip(pair)}"`);
+    }
+    if (from === 'vision') return fail(`the vision tier can fall back only to vision models, got "${clip(pair)}"`);
+    (out[from] ??= []).push(to);
+  }
+  return out;
+});

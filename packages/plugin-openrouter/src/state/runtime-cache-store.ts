@@ -21,13 +21,14 @@ const healthSchema = z.object({
   capacityPerWindow: z.number().optional(),
   capacityLearnedAt: z.number().optional(),
   capacityStated: z.number().optional(),
+  probedAt: z.number().optional(),
   updatedAt: z.number(),
 });
 
 const persistedSchema = z.object({
   version: z.literal(1),
   health: z.array(z.tuple([z.string(), healthSchema])),
-  accountWindow: z.object({ limit: z.number(), sentAt: z.array(z.number()), blockedUntil: z.number() }).optional(),
+  accountWindow: z.object({ limit: z.number(), sentAt: z.array(z.number()), blockedUntil: z.number(), confirmed: z.number().optional() }).optional(),
   daily: z
     .object({ limit: z.number().optional(), remaining: z.number().optional(), resetAt: z.number().optional(), exhaustedUntil: z.number() })
     .optional(),

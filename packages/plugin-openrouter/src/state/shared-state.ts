@@ -1,0 +1,99 @@
+import type { IAgentRuntime } from '@elizaos/core';
+import type { SharedLedger } from '@freepool/free-model-pool';
+import type { PluginSettings } from '../config.js';
+import { describeUrl } from '../settings/state-fields.js';
+import { isPgliteLike, PgliteSqlClient, PgSqlClient, type PgliteLike, type SqlClient } from './sql-client.js';
+import { accountFingerprint, SqlLedger } from './sql-ledger.js';
+
+/** Connections each process opens to a Postgres holding the shared state (its agents share them). */
+export const STATE_POOL_CONNECTIONS = 4;
+
+/** Where a runtime's shared pool state lives, and the ledger on it. */
+export interface SharedState {
+  ledger: SharedLedger;
+  /** For log lines: `postgres://…` without a password, or "the agent's PGlite database". */
+  where: string;
+  kind: 'postgres' | 'pglite';
+  /** The link's warnings and notes, said once per process and outage however many agents share the database. */
+  warn: (message: string) => void;
+  info: (message: string) => void;
+}
+
+interface Connection {
+  client: SqlClient;
+  /** Whether this outage was already reported in this process. */
+  warned: boolean;
+}
+
+/** One connection pool per Postgres URL per process: every agent on it shares the pool and the outage notice. */
+const postgres = new Map<string, Connection>();
+/** plugin-sql keeps one PGlite per process: one outage notice for all its agents. */
+const pgliteNotice: Pick<Connection, 'warned'> = { warned: false };
+
+/**
+ * The ledger for a runtime: on OPENROUTER_STATE_URL when set; else on the agent's own database
+ * (the Postgres of POSTGRES_URL, or the agent's PGlite) unless OPENROUTER_PERSIST_STATE=false;
+ * undefined when there is none (the pool then shares the account only within this process).
+ */
+export async function openSharedState(runtime: IAgentRuntime, settings: PluginSettings, log: { warn: (m: string) => void; info: (m: string) => void }): Promise<SharedState | undefined> {
+  if (!settings.apiKey) return undefined;
+  const account = accountFingerprint(settings.baseURL, settings.apiKey);
+  const url = settings.sharedState.url ?? (settings.persistState ? agentPostgresUrl(runtime) : undefined);
+  if (url) {
+    let conn = postgres.get(url);
+    if (!conn) {
+      conn = { client: new PgSqlClient(url, { timeoutMs: settings.sharedState.timeoutMs, maxConnections: STATE_POOL_CONNECTIONS }), warned: false };
+      postgres.set(url, conn);
+    }
+    return wrap(conn, new SqlLedger(conn.client, account), describeUrl(url), 'postgres', log);
+  }
+  if (!settings.persistState) return undefined;
+  // Under the ElizaOS server this runs before plugin-sql has registered the database: the PGlite is
+  // looked up at the first reservation, by when the runtime has finished starting.
+  const client = new PgliteSqlClient(async () => {
+    const db = await agentPglite(runtime);
+    if (!db) throw new Error("the agent's database is not a PGlite one");
+    return db;
+  });
+  return wrap(pgliteNotice, new SqlLedger(client, account), "the agent's PGlite database", 'pglite', log);
+}
+
+function wrap(conn: Pick<Connection, 'warned'>, ledger: SharedLedger, where: string, kind: SharedState['kind'], log: { warn: (m: string) => void; info: (m: string) => void }): SharedState {
+  return {
+    ledger,
+    where,
+    kind,
+    warn: (m) => {
+      if (conn.warned) return;
+      conn.warned = true;
+      log.warn(`${m} (shared state: ${where})`);
+    },
+    info: (m) => {
+      if (!conn.warned) return;
+      conn.warned = false;
+      log.info(`${m} (shared state: ${where})`);
+    },
+  };
+}
+
+/** POSTGRES_URL, the setting with which @elizaos/plugin-sql puts an agent on Postgres. */
+function agentPostgresUrl(runtime: IAgentRuntime): string | undefined {
+  const v = runtime.getSetting('POSTGRES_URL') ?? process.env.POSTGRES_URL;
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** The agent's PGlite, through plugin-sql's adapter (waiting for the runtime when the adapter is not registered yet). */
+async function agentPglite(runtime: IAgentRuntime): Promise<PgliteLike | undefined> {
+  let adapter = (runtime as { adapter?: { getConnection?: () => Promise<unknown> } }).adapter;
+  if (!adapter) {
+    await runtime.initPromise;
+    adapter = (runtime as { adapter?: { getConnection?: () => Promise<unknown> } }).adapter;
+  }
+  if (typeof adapter?.getConnection !== 'function') return undefined;
+  try {
+    const db = await adapter.getConnection();
+    return isPgliteLike(db) ? db : undefined;
+  } catch {
+    return undefined;
+  }
+}
