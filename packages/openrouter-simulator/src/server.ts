@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { loadCatalog, type Catalog } from './catalog.js';
+import { handleResponses } from './responses.js';
 import { ChatHandler } from './chat.js';
 import type { FailureKind } from './failure-queue.js';
 import { bearerToken, sendJson, sendWire } from './http-util.js';
@@ -91,6 +92,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (path === `${API}/chat/completions`) {
       if (req.method !== 'POST') return sendWire(res, wireError(405, 'Method Not Allowed: use POST'), token);
       return chat.handle(req, res);
+    }
+    if (path === `${API}/responses`) {
+      if (req.method !== 'POST') return sendWire(res, wireError(405, 'Method Not Allowed: use POST'), token);
+      return handleResponses(state, req, res);
     }
     if (path.startsWith(API)) return sendWire(res, wireError(404, `Not Found: ${req.method} ${path}`), token);
     // Outside the API the real host serves its website: a base URL without /api/v1 gets an HTML page.

@@ -3,6 +3,7 @@ import bootstrapPlugin from '@elizaos/plugin-bootstrap';
 import openrouterFreePlugin from '@freepool/plugin-openrouter';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handleStatus } from '../src/routes/status.js';
 import { openRoom, recordModelCalls, sendMessage } from './helpers/conversation.js';
 import { captureWarnings, FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, startRuntime, stopRuntime } from './helpers/runtime.js';
 
@@ -49,6 +50,12 @@ describe("the day's wall, through the core's message service and plugin-bootstra
     expect(calls.filter((c) => c.priority === 'reply').map((c) => c.purpose)).toEqual(Array(16).fill('reply'));
     expect(warnings.join('\n')).toMatch(/reserve_held|held for replies/);
     expect(JSON.stringify(answers)).not.toContain(FAKE_KEY);
+    // The status route shows the reserve and the notices sent.
+    let body: any;
+    const res = { status: () => res, json: (b: unknown) => void (body = b) };
+    await handleStatus({} as never, res as never, runtime);
+    expect(body.daily).toMatchObject({ limit: 12, remaining: 0, reserve: 6, reserveInForce: true });
+    expect(body.lastResort).toMatchObject({ endpoint: null, handler: null, notice: true, notices: 4 });
   }, 60_000);
 
   it('in a group room the should-respond check fails over to the notice too; OPENROUTER_NOTICE sets the text', async () => {

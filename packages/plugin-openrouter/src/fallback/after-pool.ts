@@ -3,6 +3,7 @@ import type { CallPriority } from '@freepool/free-model-pool';
 import { handsOver } from '@freepool/free-model-pool/internal';
 import type { PluginSettings } from '../config.js';
 import { LOG_SOURCE } from '../logging.js';
+import { requestLogFor } from '../status/request-log.js';
 import { nextHandler } from './next-handler.js';
 import { noticeAnswer, noticeFor } from './notice.js';
 
@@ -26,7 +27,9 @@ export async function afterPoolGaveUp(
     if (next) {
       runtime.logger.info({ src: LOG_SOURCE, modelType, lastResort: next.provider }, `${modelType}: the free tier cannot answer (${error.reason}); handing the call to ${next.provider}, the last resort`);
       try {
-        return await next.handler(runtime, params);
+        const answer = await next.handler(runtime, params);
+        requestLogFor(runtime).noteWall({ handler: next.provider });
+        return answer;
       } catch (e) {
         runtime.logger.warn({ src: LOG_SOURCE, modelType, lastResort: next.provider }, `${modelType}: the last resort ${next.provider} failed too: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -38,6 +41,7 @@ export async function afterPoolGaveUp(
     const answer = notice === undefined ? undefined : noticeAnswer(prompt, notice);
     if (answer !== undefined) {
       runtime.logger.info({ src: LOG_SOURCE, modelType, reason: error.reason }, `${modelType}: no model could answer; the reply tells the user: ${notice}`);
+      requestLogFor(runtime).noteWall('notice');
       return answer;
     }
   }

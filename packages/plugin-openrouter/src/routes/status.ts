@@ -36,6 +36,13 @@ export async function handleStatus(_req: RouteRequest, res: RouteResponse, runti
     simulator: isLoopbackUrl(entry.settings.baseURL),
     ...status,
     tiers: withReasonText(status.tiers),
+    // The reply reserve is in `daily` (reserve, reserveInForce); what answered past the free tier is here.
+    lastResort: {
+      endpoint: entry.pool.lastResortEndpoint ?? null,
+      handler: entry.settings.nextHandler === '*' ? 'next registered handler' : entry.settings.nextHandler || null,
+      notice: entry.settings.notice !== false,
+      ...log.wallCounts(),
+    },
     requests: log.recent(),
     callsLastHour: { windowMs: log.historyWindowMs, models: log.callsPerModel() },
   };

@@ -30,6 +30,20 @@ export interface LoggedRequest {
   reason?: FailureReason;
   reasonText?: string;
   error?: string;
+  /** Set when the engine's last resort (a local server) answered after the free pool gave up. */
+  lastResort?: { model: string; reason: FailureReason };
+}
+
+/** How often the free tier's wall was met today: calls answered past it, and notices sent. */
+export interface WallCounts {
+  /** Answered by the engine's last-resort endpoint. */
+  lastResortEndpoint: number;
+  /** Handed to another plugin's model handler (OPENROUTER_LAST_RESORT_HANDLER), by plugin. */
+  lastResortHandler: Record<string, number>;
+  /** Replies that carried the notice because no model could answer. */
+  notices: number;
+  /** When any of these last happened, epoch ms. */
+  lastAt?: number;
 }
 
 /** Calls (not skips) one model took in the history window, by outcome. */
@@ -65,6 +79,7 @@ export class RequestLog {
   private readonly historyMs: number;
   private readonly maxCalls: number;
   private readonly now: () => number;
+  private readonly wall: WallCounts = { lastResortEndpoint: 0, lastResortHandler: {}, notices: 0 };
 
   constructor(opts: RequestLogOptions = {}) {
     this.maxRequests = opts.maxRequests ?? 50;
@@ -83,7 +98,9 @@ export class RequestLog {
       this.prune(at);
     } else if (event.type === 'success') {
       const { outcome } = event;
-      this.push({ at, tier: outcome.tier, ok: true, model: outcome.model, ...trail(outcome.attempts) });
+      const lastResort = outcome.lastResort ? { lastResort: { model: outcome.lastResort.model, reason: outcome.lastResort.reason } } : {};
+      if (outcome.lastResort) this.noteWall('endpoint', at);
+      this.push({ at, tier: outcome.tier, ok: true, model: outcome.model, ...trail(outcome.attempts), ...lastResort });
     } else if (event.type === 'failure') {
       const error = event.error as Error & { reason?: FailureReason; attempts?: Attempt[] };
       this.push({
@@ -95,6 +112,18 @@ export class RequestLog {
         error: error.message,
       });
     }
+  }
+
+  /** A call past the free tier's wall: answered by the endpoint or another plugin, or a notice sent. */
+  noteWall(kind: 'endpoint' | 'notice' | { handler: string }, at = this.now()): void {
+    if (kind === 'endpoint') this.wall.lastResortEndpoint++;
+    else if (kind === 'notice') this.wall.notices++;
+    else this.wall.lastResortHandler[kind.handler] = (this.wall.lastResortHandler[kind.handler] ?? 0) + 1;
+    this.wall.lastAt = at;
+  }
+
+  wallCounts(): WallCounts {
+    return { ...this.wall, lastResortHandler: { ...this.wall.lastResortHandler } };
   }
 
   /** Newest first. */
