@@ -1,13 +1,16 @@
 /**
  * `bun run bench`: the pool against a naive in-order fallback, on the simulator, with compressed time.
  * Prints one table and writes it to reports/bench.md. Options: --size <factor> (scale the request
- * counts), --only <id,id> (some scenarios), --overhead-calls <n> (0 skips the overhead measurement).
+ * counts), --only <id,id> (some scenarios), --overhead-calls <n> (0 skips the overhead measurement),
+ * --skip-fleet (skips the fleet scenario and the shared ledger's overhead, which start PostgreSQL).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { markdownTable, overheadLine, terminalTable } from './bench/report.js';
+import { fleetMarkdown, runFleetBench } from './bench/fleet.js';
+import { ledgerOverheadLines, measureLedgerOverhead } from './bench/ledger-overhead.js';
 import { runBench } from './bench/run-bench.js';
 import { MINUTE_MS } from './bench/scenarios.js';
 
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '1' },
     only: { type: 'string' },
     'overhead-calls': { type: 'string', default: '200' },
+    'skip-fleet': { type: 'boolean', default: false },
   },
 });
 const size = Number(values.size);
@@ -32,14 +36,39 @@ const bench = await runBench({
   overheadCalls,
   onProgress: (m) => process.stderr.write(`  ${m}\n`),
 });
+// Several processes on one key: the shared ledger's cost per call, and what it saves a fleet.
+let fleet = '';
+let ledger: string[] = [];
+if (!values['skip-fleet']) {
+  process.stderr.write('  Shared ledger overhead (PGlite, loopback PostgreSQL)…\n');
+  const measured = await measureLedgerOverhead(overheadCalls || 200, 30);
+  ledger = ledgerOverheadLines(measured);
+  const pg = measured.results.find((r) => r.store === 'PostgreSQL (loopback)');
+  if (pg) {
+    const ok = pg.addedP50Ms < 2;
+    bench.targets.push({ target: 'Shared ledger on loopback PostgreSQL: under 2 ms added per call (p50)', ok, detail: `p50 ${pg.addedP50Ms.toFixed(2)} ms, p95 ${pg.addedP95Ms.toFixed(2)} ms` });
+  }
+  const fleetRun = await runFleetBench((m) => process.stderr.write(`  ${m}\n`));
+  fleet = fleetMarkdown(fleetRun);
+  const sharedRun = fleetRun.results.find((r) => r.store === 'shared (PostgreSQL)');
+  if (sharedRun) {
+    bench.targets.push({
+      target: 'Fleet with the shared store: no account 429, every answer the day allows',
+      ok: sharedRun.perMinute429 + sharedRun.daily429 === 0 && sharedRun.answered === sharedRun.possible,
+      detail: `${sharedRun.perMinute429 + sharedRun.daily429} account 429s, ${sharedRun.answered}/${sharedRun.possible} answered, ${sharedRun.calls} calls`,
+    });
+  }
+}
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-
 const targetLines = bench.targets.map((t) => `${t.ok ? '✔' : '✘'} ${t.target} — ${t.detail}`);
+
 const overhead = bench.overhead ? overheadLine(bench.overhead) : '';
 
 console.log(`\nFree-model pool vs naive in-order fallback (simulator; 1 minute compressed to ${MINUTE_MS} ms)\n`);
 console.log(terminalTable(bench.rows));
 if (overhead) console.log(`\n${overhead}`);
+for (const l of ledger) console.log(l);
+if (fleet) console.log(`\n${fleet}`);
 console.log(`\nTargets:\n${targetLines.map((l) => `  ${l}`).join('\n')}`);
 console.log(`\nBench finished in ${seconds} s.`);
 
@@ -52,7 +81,9 @@ const md = [
   markdownTable(bench.rows),
   '',
   overhead,
+  ...ledger.map((l) => `\n${l}`),
   '',
+  ...(fleet ? ['## Several processes on one key', '', fleet, ''] : []),
   '## Targets',
   '',
   ...targetLines.map((l) => `- ${l}`),

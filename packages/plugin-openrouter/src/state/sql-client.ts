@@ -34,6 +34,8 @@ function resultRows(result: pg.QueryResult | pg.QueryResult[]): Rows[] {
   return (Array.isArray(result) ? result : [result]).map((r) => r.rows as Rows);
 }
 
+const guarded = new WeakSet<object>();
+
 /** A Postgres server through node-postgres (`pg`): the fleet's shared state. */
 export class PgSqlClient implements SqlClient {
   private readonly pool: pg.Pool;
@@ -57,7 +59,11 @@ export class PgSqlClient implements SqlClient {
 
   async transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    client.on('error', () => undefined);
+    if (!guarded.has(client)) {
+      // A connection cut while idle in the pool must not crash the process (once per connection).
+      guarded.add(client);
+      client.on('error', () => undefined);
+    }
     let begun = false;
     let done = false;
     try {
