@@ -7,6 +7,7 @@ import { buildPoolDefinition, describeTiers } from './pool-definition.js';
 import { getPoolEntry, setPoolEntry, type PoolEntry } from './pool-registry.js';
 import { RuntimeCacheStore, poolStateCacheKey } from './state/runtime-cache-store.js';
 import { shareAccountLimits } from './state/shared-account.js';
+import { openSharedState } from './state/shared-state.js';
 import { requestLogFor } from './status/request-log.js';
 
 // Each runtime's pool entry: its settings, its pool and the pool's saved state. Imports no model handler,
@@ -40,6 +41,12 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
   }
 
   const built = buildPoolDefinition(loadDefaultPools(), settings);
+  // Every agent on this key, in any process or machine pointed at the same database, shares the
+  // account window, the daily counter and model health (OPENROUTER_STATE_URL, else the agent's own database).
+  const shared = await openSharedState(runtime, settings, {
+    warn: (m) => runtime.logger.warn({ src: LOG_SOURCE }, m),
+    info: (m) => runtime.logger.info({ src: LOG_SOURCE }, m),
+  });
   entry.pool = new FreeModelPool({
     connection: {
       apiKey: settings.apiKey,
@@ -54,6 +61,16 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     // Agents of this process on the same key pace and count against one account; what each learned
     // survives a restart in its database unless OPENROUTER_PERSIST_STATE=false.
     store: shareAccountLimits(await openStateStore(runtime, entry), settings.baseURL, settings.apiKey),
+    ...(shared
+      ? {
+          shared: {
+            ledger: shared.ledger,
+            policy: { timeoutMs: settings.sharedState.timeoutMs, retryMs: settings.sharedState.retryMs },
+            warn: shared.warn,
+            info: shared.info,
+          },
+        }
+      : {}),
     onEvent: (event) => {
       requestLogFor(runtime).record(event); // the status route's request history
       healOnModelGone(runtime, entry, event);
@@ -68,11 +85,21 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     readAccountStatus(runtime, entry),
   ]);
 
+  if (entry.pool.ledger) {
+    // Health changes not yet published go out before the agent stops, like the saved state.
+    const flushStore = entry.flushState;
+    const link = entry.pool.ledger;
+    entry.flushState = async () => {
+      await link.flush();
+      await flushStore?.();
+    };
+  }
   setPoolEntry(runtime, entry);
   runtime.logger.info(
     { src: LOG_SOURCE },
     `free-model pool ready at ${settings.baseURL}: ${describeTiers(entry.pool.getPool())}` +
-      (settings.embeddingModel ? `; embeddings via ${settings.embeddingModel}` : ''),
+      (settings.embeddingModel ? `; embeddings via ${settings.embeddingModel}` : '') +
+      (shared ? `; account and model health shared through ${shared.where}` : ''),
   );
   return entry;
 }
