@@ -13,10 +13,13 @@ export const BENCH_MODELS = [
   'bench/echo-8b:free',
 ] as const;
 
+/** Nine models for the synchronised-churn scenario (the five above and four more). */
+export const BENCH_MODELS_9 = [...BENCH_MODELS, 'bench/foxtrot-7b:free', 'bench/golf-4b:free', 'bench/hotel-3b:free', 'bench/india-1b:free'] as const;
+
 /** What the simulator serves at GET /models. */
 export function benchCatalog(): { data: Array<Record<string, unknown>> } {
   return {
-    data: BENCH_MODELS.map((id) => ({
+    data: BENCH_MODELS_9.map((id) => ({
       id,
       name: id,
       context_length: 32_768,

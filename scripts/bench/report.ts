@@ -25,6 +25,7 @@ export function toRow(scenario: BenchScenario, r: RunResult): ReportRow {
   const pct = r.offered ? Math.round((100 * r.succeeded) / r.offered) : 0;
   const notes: string[] = [];
   if (r.callsAfterDailyCap !== undefined) notes.push(`${r.callsAfterDailyCap} calls after the cap was known`);
+  if (r.primaryShare) notes.push(`first model served ${r.primaryShare.served}/${r.primaryShare.of} of the second half`);
   // What the failed requests ended with, by error class (the message is in the log, not the table).
   const byClass = new Map<string, number>();
   for (const [label, count] of r.failures) {

@@ -29,10 +29,13 @@ export interface RunResult {
   callsAfterDailyCap?: number;
   /** Failure messages by count, for the log. */
   failures: Map<string, number>;
+  /** With `tracksPrimary`: of the second half of the requests, how many the first model served. */
+  primaryShare?: { served: number; of: number };
   wallMs: number;
 }
 
-type Generate = (prompt: string) => Promise<unknown>;
+/** One request; resolves with the model that answered. */
+type Generate = (prompt: string) => Promise<{ model: string }>;
 
 function makeClient(kind: ClientKind, scenario: BenchScenario, baseURL: string, seed: number): Generate {
   if (kind === 'naive') {
@@ -58,27 +61,43 @@ export async function runScenario(scenario: BenchScenario, kind: ClientKind): Pr
     const latencies: number[] = [];
     const failures = new Map<string, number>();
     let succeeded = 0;
-    const interval = 1000 / scenario.ratePerSec;
+    const servedBy: string[] = [];
+    const one = (i: number) => {
+      const arrivedAt = performance.now();
+      return generate(`Bench request ${i + 1}: say hello.`).then(
+        (r) => {
+          succeeded++;
+          servedBy[i] = r.model;
+          latencies.push(performance.now() - arrivedAt);
+        },
+        (error: unknown) => {
+          const label = `${(error as Error)?.name ?? 'Error'}: ${String((error as Error)?.message ?? error).slice(0, 120)}`;
+          failures.set(label, (failures.get(label) ?? 0) + 1);
+        },
+      );
+    };
+    if (scenario.failFirst) sim.failNext(scenario.failFirst.model, scenario.failFirst.kind, scenario.failFirst.count);
     // The simulator's windows are aligned to multiples of their length; start every run at the same
     // phase so neither client is lucky enough to have its burst split across two windows.
     await sleep(MINUTE_MS - (Date.now() % MINUTE_MS) + WINDOW_ALIGN_OFFSET_MS);
     const start = performance.now();
     const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < scenario.requests; i++) {
-      await sleep(start + i * interval - performance.now());
-      const arrivedAt = performance.now();
-      inFlight.push(
-        generate(`Bench request ${i + 1}: say hello.`).then(
-          () => {
-            succeeded++;
-            latencies.push(performance.now() - arrivedAt);
-          },
-          (error: unknown) => {
-            const label = `${(error as Error)?.name ?? 'Error'}: ${String((error as Error)?.message ?? error).slice(0, 120)}`;
-            failures.set(label, (failures.get(label) ?? 0) + 1);
-          },
-        ),
-      );
+    if (scenario.concurrency) {
+      // Closed loop: each of `concurrency` clients sends its next request when its last one ended.
+      let next = 0;
+      for (let c = 0; c < scenario.concurrency; c++) {
+        inFlight.push(
+          (async () => {
+            while (next < scenario.requests) await one(next++);
+          })(),
+        );
+      }
+    } else {
+      const interval = 1000 / scenario.ratePerSec;
+      for (let i = 0; i < scenario.requests; i++) {
+        await sleep(start + i * interval - performance.now());
+        inFlight.push(one(i));
+      }
     }
     await Promise.all(inFlight);
     const wallMs = performance.now() - start;
@@ -89,7 +108,11 @@ export async function runScenario(scenario: BenchScenario, kind: ClientKind): Pr
       const first = stats.calls.findIndex((c) => c.kind === DAILY_CAP_KIND);
       callsAfterDailyCap = first < 0 ? 0 : stats.calls.length - first - 1;
     }
-    return { scenario: scenario.id, client: kind, offered: scenario.requests, succeeded, calls: stats.total, latencies, callsAfterDailyCap, failures, wallMs };
+    const secondHalf = servedBy.slice(Math.floor(scenario.requests / 2));
+    const primaryShare = scenario.tracksPrimary
+      ? { served: secondHalf.filter((m) => m === scenario.models[0]).length, of: scenario.requests - Math.floor(scenario.requests / 2) }
+      : undefined;
+    return { scenario: scenario.id, client: kind, offered: scenario.requests, succeeded, calls: stats.total, latencies, callsAfterDailyCap, failures, wallMs, primaryShare };
   } finally {
     await sim.close();
   }

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_POLICY, type PoolPolicy } from '@freepool/free-model-pool';
 import type { Scenario } from '@freepool/openrouter-simulator';
-import { BENCH_MODELS } from './catalog.js';
+import { BENCH_MODELS, BENCH_MODELS_9 } from './catalog.js';
 
 /** How long a compressed "minute" lasts, ms. */
 export const MINUTE_MS = 1_000;
@@ -33,6 +33,15 @@ export interface BenchScenario {
   noHiddenLimit: boolean;
   /** Report calls made after the first daily-cap 429. */
   tracksDailyCap?: boolean;
+  /**
+   * Closed loop instead of open: this many requests in flight, each client sending its next request
+   * when the last one ended (`ratePerSec` is then unused).
+   */
+  concurrency?: number;
+  /** Failures queued on the simulator before the run (`sim.failNext(model, kind, count)`). */
+  failFirst?: { model: string; kind: 'server_error'; count: number };
+  /** Report which share of the requests after the queued failures the first model served. */
+  tracksPrimary?: boolean;
 }
 
 /** DEFAULT_POLICY with every duration scaled from real minutes to compressed ones. */
@@ -47,6 +56,7 @@ export function compressedPolicy(scale = MINUTE_MS / 60_000): Partial<PoolPolicy
     attemptTimeoutMs: Math.max(1_000, s(d.attemptTimeoutMs)),
     firstChunkTimeoutMs: Math.max(1_000, s(d.firstChunkTimeoutMs)),
     requestDeadlineMs: s(d.requestDeadlineMs),
+    recoveryProbeIntervalMs: s(d.recoveryProbeIntervalMs),
   };
 }
 
@@ -114,6 +124,47 @@ export function benchScenarios(size = 1): BenchScenario[] {
       ratePerSec: 40,
       capacity: n(40),
       noHiddenLimit: true,
+    },
+    {
+      id: 'churn-sync',
+      title: 'Upstream churn, in step',
+      explanation:
+        'Nine models, each serving only 2 calls per minute upstream, and 120 requests kept 3 at a time: the models run out of their learned capacity at the same moments, so a request often finds no model it can call right now and has to wait for the soonest one.',
+      simulator: { seed: 16, latencyMs: LATENCY, account, defaultBehavior: { upstreamLimit: { requests: 2, windowMs: MINUTE_MS, style: 'upstream' } } },
+      models: BENCH_MODELS_9,
+      requests: n(120),
+      ratePerSec: 0,
+      concurrency: 3,
+      capacity: n(120),
+      noHiddenLimit: false,
+    },
+    {
+      id: 'lower-limit',
+      title: 'Account held below its configured limit',
+      explanation:
+        'The account allows 10 calls a minute while the pool is set for 20 (some accounts are held lower); 40 requests kept 8 at a time. Every call in flight when the first 429 arrives would be wasted, and counts against the day.',
+      simulator: { seed: 17, latencyMs: LATENCY, account: { perMinute: 10, windowMs: MINUTE_MS } },
+      models: BENCH_MODELS,
+      requests: n(40),
+      ratePerSec: 0,
+      concurrency: 8,
+      capacity: n(40),
+      noHiddenLimit: false,
+    },
+    {
+      id: 'recovering-primary',
+      title: 'First model recovers',
+      explanation:
+        'The first model answers 502 to its first 2 calls (it is cooled twice, for about a minute and a half) and is healthy afterwards; 160 requests kept 2 at a time. Once it recovers it should serve nearly every request again rather than stay behind the fallbacks.',
+      simulator: { seed: 18, latencyMs: LATENCY, account },
+      models: BENCH_MODELS,
+      requests: n(160),
+      ratePerSec: 0,
+      concurrency: 2,
+      capacity: n(160),
+      noHiddenLimit: false,
+      failFirst: { model: a, kind: 'server_error', count: 2 },
+      tracksPrimary: true,
     },
     {
       id: 'server-errors',

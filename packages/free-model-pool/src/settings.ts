@@ -48,9 +48,9 @@ export interface PoolPolicy {
    */
   recoveryProbeIntervalMs: number;
   /**
-   * Learn an account limit lower than `freeRequestsPerWindow` at the cost of one call: beyond the
-   * most calls the server has accepted in one window, only one call is in flight until it answers.
-   * Costs a slower first window on a fresh account state; default true.
+   * Learn an account limit lower than `freeRequestsPerWindow` at the cost of about one call: beyond
+   * the most calls the server has accepted in one window (half the limit on a fresh state), only one
+   * call is in flight until it answers. Default true.
    */
   confirmAccountLimit: boolean;
   /** Daily free-model cap assumed until the server or /key says otherwise (undefined = unknown). */

@@ -170,6 +170,7 @@ export interface AccountWindowState {
   /**
    * The most calls the server has accepted within one window (limits/account-pacer.ts): up to it,
    * calls go out freely; beyond it, one at a time until the server confirms more or answers 429.
+   * A fresh state trusts half the limit.
    */
   confirmed?: number;
 }

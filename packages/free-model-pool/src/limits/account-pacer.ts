@@ -84,7 +84,7 @@ export class AccountPacer {
     // costs the one call that meets it, not every call in flight when the first 429 arrives.
     // A call that is never settled (a caller that took a slot and vanished) holds the frontier one window at most.
     if (this.frontier && now - this.frontier.reservedAt >= this.policy.rateWindowMs) this.endFrontier(this.frontier.reservedAt, false);
-    if (this.policy.confirmAccountLimit && s.sentAt.length >= (s.confirmed ?? 0)) {
+    if (this.policy.confirmAccountLimit && s.sentAt.length >= (s.confirmed ?? Math.ceil(s.limit / 2))) {
       if (this.frontier) {
         this.store.setAccountWindow(s);
         return { ok: false, waitUntil: this.frontier.reservedAt + this.policy.rateWindowMs, confirming: this.frontier.answered };
@@ -105,7 +105,13 @@ export class AccountPacer {
     this.frontier = undefined;
     if (accepted) {
       const window = this.store.getAccountWindow();
-      if (window) this.store.setAccountWindow({ ...window, confirmed: Math.max(window.confirmed ?? 0, window.sentAt.length) });
+      // Slow start: the call past the confirmed count was accepted, so the window is trusted with
+      // twice what it holds now (at most the limit). A limit at its configured value is confirmed
+      // after one such call; one held at half of it costs the single call that meets it.
+      if (window) {
+        const trusted = Math.min(window.limit, Math.max((window.confirmed ?? 0) + 1, 2 * window.sentAt.length));
+        this.store.setAccountWindow({ ...window, confirmed: Math.max(window.confirmed ?? 0, trusted) });
+      }
     }
     f.resolve();
   }
