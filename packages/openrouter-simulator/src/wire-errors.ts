@@ -1,6 +1,6 @@
 /**
- * The error bodies OpenRouter really sends (research §4), built in one place so their exact
- * wording cannot drift between the places that send them.
+ * The error bodies OpenRouter really sends (wording, metadata and headers as seen live), built in
+ * one place so their exact wording cannot drift between the places that send them.
  */
 
 /** Real error bodies carry the account's user id; ours is an obviously fake one. */

@@ -8,5 +8,5 @@ export {
   type HeaderSource,
   type RateLimitHeaders,
 } from './headers.js';
-export { POLICY, policyFor, reasonDescription, cooldownApplies } from './policy.js';
+export { POLICY, reasonDescription, cooldownApplies } from './policy.js';
 export { redactDeep, redactError, redactSecrets, REDACTED } from './redact.js';

@@ -43,11 +43,6 @@ export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.fre
   aborted: 'stop',
 });
 
-/** The policy for a reason (same as `POLICY[reason]`). */
-export function policyFor(reason: FailureReason): FailurePolicy {
-  return POLICY[reason];
-}
-
 const DESCRIPTIONS: Readonly<Record<FailureReason, string>> = Object.freeze({
   account_minute_limit: 'hit the account per-minute free-model limit',
   account_daily_limit: 'hit the account daily free-model limit',
