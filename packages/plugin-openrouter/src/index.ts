@@ -6,6 +6,7 @@ import { handleTextLarge, handleTextSmall } from './models/text.js';
 import { panelRoutes } from './routes/panel.js';
 import { statusRoute } from './routes/status.js';
 import { PoolStateFlushService } from './state/flush-on-stop.js';
+import { poolStateSchema } from './state/schema.js';
 
 /**
  * Free OpenRouter models for ElizaOS: each model type draws from a tiered pool of `:free` models
@@ -29,6 +30,9 @@ export const openrouterFreePlugin: Plugin = {
   },
   routes: [statusRoute, ...panelRoutes],
   services: [PoolStateFlushService],
+  // The pool's shared state (account window, daily counter, model health): plugin-sql migrates it
+  // into the agent's database, in the schema `openrouter_free`.
+  schema: poolStateSchema,
 };
 
 export default openrouterFreePlugin;

@@ -45,7 +45,11 @@ export async function openSharedState(runtime: IAgentRuntime, settings: PluginSe
       conn = { client: new PgSqlClient(url, { timeoutMs: settings.sharedState.timeoutMs, maxConnections: STATE_POOL_CONNECTIONS }), warned: false };
       postgres.set(url, conn);
     }
-    return wrap(conn, new SqlLedger(conn.client, account), describeUrl(url), 'postgres', log);
+    // The agent's own Postgres (POSTGRES_URL) gets the tables from plugin-sql's migrations; the
+    // database of OPENROUTER_STATE_URL is the pool's alone, so the ledger creates them there.
+    const own = settings.sharedState.url === undefined;
+    const ledger = new SqlLedger(conn.client, account, { createTables: !own });
+    return wrap(conn, own ? afterMigrations(runtime, ledger) : ledger, describeUrl(url), 'postgres', log);
   }
   if (!settings.persistState) return undefined;
   // Under the ElizaOS server this runs before plugin-sql has registered the database: the PGlite is
@@ -55,7 +59,7 @@ export async function openSharedState(runtime: IAgentRuntime, settings: PluginSe
     if (!db) throw new Error("the agent's database is not a PGlite one");
     return db;
   });
-  return wrap(pgliteNotice, new SqlLedger(client, account), "the agent's PGlite database", 'pglite', log);
+  return wrap(pgliteNotice, afterMigrations(runtime, new SqlLedger(client, account, { createTables: false })), "the agent's PGlite database", 'pglite', log);
 }
 
 function wrap(conn: Pick<Connection, 'warned'>, ledger: SharedLedger, where: string, kind: SharedState['kind'], log: { warn: (m: string) => void; info: (m: string) => void }): SharedState {
@@ -73,6 +77,45 @@ function wrap(conn: Pick<Connection, 'warned'>, ledger: SharedLedger, where: str
       conn.warned = false;
       log.info(`${m} (shared state: ${where})`);
     },
+  };
+}
+
+/**
+ * In the agent's own database the tables come from plugin-sql's migrations, which run after the
+ * plugins' init, when the runtime finishes initializing. Until then the ledger's operations wait for
+ * it, except the start-up seed of the daily counter (GET /key, read inside init), which is kept and
+ * written once the tables are there: waiting for it inside init could only time out.
+ */
+function afterMigrations(runtime: IAgentRuntime, ledger: SharedLedger): SharedLedger {
+  const started = (runtime as { initPromise?: Promise<unknown> }).initPromise;
+  let ready = started === undefined;
+  let pendingSeed: Parameters<SharedLedger['seedDaily']>[0] | undefined;
+  const whenReady = started?.then(
+    async () => {
+      ready = true;
+      const seed = pendingSeed;
+      pendingSeed = undefined;
+      if (seed) await ledger.seedDaily(seed).catch(() => undefined);
+    },
+    () => undefined,
+  );
+  const after = async <T>(op: () => Promise<T>): Promise<T> => {
+    if (!ready) await whenReady;
+    return op();
+  };
+  return {
+    reserve: (r) => after(() => ledger.reserve(r)),
+    release: (id) => after(() => ledger.release(id)),
+    settle: (id) => after(() => ledger.settle(id)),
+    blockMinute: (ms, limit) => after(() => ledger.blockMinute(ms, limit)),
+    exhaustDay: (ms, limit) => after(() => ledger.exhaustDay(ms, limit)),
+    seedDaily: async (daily) => {
+      if (ready) return ledger.seedDaily(daily);
+      pendingSeed = daily;
+    },
+    chargeDaily: (n) => after(() => ledger.chargeDaily(n)),
+    publishHealth: (rows, now) => after(() => ledger.publishHealth(rows, now)),
+    pullHealth: (now) => after(() => ledger.pullHealth(now)),
   };
 }
 

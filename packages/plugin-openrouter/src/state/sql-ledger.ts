@@ -1,59 +1,30 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { LedgerDaily, LedgerReservation, LedgerReserveRequest, ModelHealth, SharedLedger } from '@freepool/free-model-pool';
+import { LEDGER_DDL, STATE_SCHEMA } from './schema.js';
 import type { Rows, SqlClient } from './sql-client.js';
 
 /**
  * The fleet's account and model health in plain SQL tables (no extension), shared by every process
  * and machine whose agents point at the same database with the same key.
  *
- * - `openrouter_free_account`: one row per account, locked (`SELECT … FOR UPDATE`) by every
+ * - `openrouter_free.account`: one row per account, locked (`SELECT … FOR UPDATE`) by every
  *   reservation, so two processes can never both take the last slot or the last daily unit.
- * - `openrouter_free_slot`: the calls of the account window, timed by the database's clock.
- * - `openrouter_free_health`: each model's health as its last publisher saw it, with that
+ * - `openrouter_free.slot`: the calls of the account window, timed by the database's clock.
+ * - `openrouter_free.health`: each model's health as its last publisher saw it, with that
  *   publisher's clock offset to the database, so readers convert its times into their own clock.
  *
  * Rows are keyed by `accountFingerprint(baseURL, key)`: a SHA-256 digest, never the key.
  */
 
-/** The tables the ledger keeps, created on first use (idempotent; plain SQL). */
-export const LEDGER_SCHEMA = `
-CREATE TABLE IF NOT EXISTS openrouter_free_account (
-  account text PRIMARY KEY,
-  limit_per_window integer,
-  blocked_until timestamptz,
-  daily_limit integer,
-  daily_remaining integer,
-  daily_reset_at timestamptz,
-  daily_exhausted_until timestamptz,
-  daily_exhausted_by_server boolean NOT NULL DEFAULT false
-);
-CREATE TABLE IF NOT EXISTS openrouter_free_slot (
-  id bigserial PRIMARY KEY,
-  account text NOT NULL,
-  at timestamptz NOT NULL,
-  counted boolean NOT NULL
-);
-CREATE INDEX IF NOT EXISTS openrouter_free_slot_account_at ON openrouter_free_slot (account, at);
-CREATE SEQUENCE IF NOT EXISTS openrouter_free_health_version;
-CREATE TABLE IF NOT EXISTS openrouter_free_health (
-  account text NOT NULL,
-  model text NOT NULL,
-  health jsonb NOT NULL,
-  clock_offset_ms double precision NOT NULL,
-  publisher text NOT NULL,
-  version bigint NOT NULL,
-  PRIMARY KEY (account, model)
-);
-`;
-
 /** Slots are kept this long (or one window, if longer) before they are deleted, ms. */
 export const SLOT_RETENTION_MS = 10 * 60_000;
 
 /**
- * A pull re-reads this many health versions before the last one it saw: a publish that took its
- * version before another but committed after it is still seen (reading a row twice is harmless).
+ * A pull re-reads health published up to this long before the newest it saw (versions are the
+ * database's clock at the publish): a publish stamped before another but committed after it is
+ * still seen. Reading a row twice is harmless, ms.
  */
-export const HEALTH_VERSION_LOOKBACK = 64;
+export const HEALTH_LOOKBACK_MS = 2_000;
 
 /** A one-way fingerprint of base URL and key: the account's id in the tables. */
 export function accountFingerprint(baseURL: string, apiKey: string): string {
@@ -61,6 +32,17 @@ export function accountFingerprint(baseURL: string, apiKey: string): string {
 }
 
 const DB_NOW = `(extract(epoch from clock_timestamp()) * 1000)::float8`;
+const ACCOUNT = `${STATE_SCHEMA}.account`;
+const SLOT = `${STATE_SCHEMA}.slot`;
+const HEALTH = `${STATE_SCHEMA}.health`;
+
+export interface SqlLedgerOptions {
+  /**
+   * Whether the ledger creates its tables (a database plugin-sql does not manage). In the agent's own
+   * database plugin-sql's migrations create them from the plugin's schema.
+   */
+  createTables: boolean;
+}
 
 export class SqlLedger implements SharedLedger {
   /** This ledger's id among the publishers of health (its own rows do not come back to it). */
@@ -72,6 +54,7 @@ export class SqlLedger implements SharedLedger {
   constructor(
     private readonly db: SqlClient,
     account: string,
+    private readonly opts: SqlLedgerOptions = { createTables: true },
   ) {
     if (!/^[0-9a-f]{16,128}$/.test(account)) throw new Error('the account id must be a hex fingerprint');
     this.acct = lit(account);
@@ -80,7 +63,7 @@ export class SqlLedger implements SharedLedger {
   /** Creates the tables and the account's row (once per ledger; again after a failure). */
   private ensure(): Promise<void> {
     this.ready ??= this.db
-      .exec(`${LEDGER_SCHEMA}; INSERT INTO openrouter_free_account (account) VALUES (${this.acct}) ON CONFLICT DO NOTHING`)
+      .exec(`${this.opts.createTables ? LEDGER_DDL : ''} INSERT INTO ${ACCOUNT} (account) VALUES (${this.acct}) ON CONFLICT DO NOTHING`)
       .then(() => undefined)
       .catch((e: unknown) => {
         this.ready = undefined;
@@ -97,8 +80,8 @@ export class SqlLedger implements SharedLedger {
       const [lock, window] = await tx.exec(
         `SELECT limit_per_window, ${ms('blocked_until')} AS blocked_until, daily_limit, daily_remaining,
                 ${ms('daily_reset_at')} AS daily_reset_at, ${ms('daily_exhausted_until')} AS daily_exhausted_until, ${DB_NOW} AS now
-           FROM openrouter_free_account WHERE account = ${this.acct} FOR UPDATE;
-         SELECT ${ms('at')} AS at FROM openrouter_free_slot
+           FROM ${ACCOUNT} WHERE account = ${this.acct} FOR UPDATE;
+         SELECT ${ms('at')} AS at FROM ${SLOT}
            WHERE account = ${this.acct} AND at > clock_timestamp() - interval '1 millisecond' * ${windowMs} ORDER BY at`,
       );
       const a = lock![0]!;
@@ -118,7 +101,7 @@ export class SqlLedger implements SharedLedger {
         const resetAt = nextUtcMidnight(now);
         const exhaustedUntil = day.exhaustedUntil !== undefined && day.exhaustedUntil > now ? day.exhaustedUntil : undefined;
         day = { limit: day.limit, remaining: day.limit, resetAt, exhaustedUntil };
-        rollover = `UPDATE openrouter_free_account SET daily_remaining = ${sqlNum(day.remaining)}, daily_reset_at = ${ts(resetAt)},
+        rollover = `UPDATE ${ACCOUNT} SET daily_remaining = ${sqlNum(day.remaining)}, daily_reset_at = ${ts(resetAt)},
           daily_exhausted_until = ${exhaustedUntil === undefined ? 'NULL' : ts(exhaustedUntil)}, daily_exhausted_by_server = ${exhaustedUntil === undefined ? 'false' : 'daily_exhausted_by_server'}
           WHERE account = ${this.acct};`;
       }
@@ -142,12 +125,12 @@ export class SqlLedger implements SharedLedger {
       // Results: rollover, delete, insert, update, health.
       const [, , slot, , health] = await tx.finish(
         `${rollover || 'SELECT 1;'}
-         DELETE FROM openrouter_free_slot WHERE account = ${this.acct} AND at < clock_timestamp() - interval '1 millisecond' * ${retention};
-         INSERT INTO openrouter_free_slot (account, at, counted) VALUES (${this.acct}, clock_timestamp(), ${remaining !== undefined}) RETURNING id;
+         DELETE FROM ${SLOT} WHERE account = ${this.acct} AND at < clock_timestamp() - interval '1 millisecond' * ${retention};
+         INSERT INTO ${SLOT} (id, account, at, counted) VALUES (${lit(randomUUID())}, ${this.acct}, clock_timestamp(), ${remaining !== undefined}) RETURNING id;
          ${
            remaining === undefined
              ? 'SELECT 1 WHERE false;'
-             : `UPDATE openrouter_free_account SET daily_remaining = daily_remaining - 1${remaining <= 0 ? `, daily_exhausted_until = daily_reset_at` : ''} WHERE account = ${this.acct};`
+             : `UPDATE ${ACCOUNT} SET daily_remaining = daily_remaining - 1${remaining <= 0 ? `, daily_exhausted_until = daily_reset_at` : ''} WHERE account = ${this.acct};`
          }
          ${healthSql}`,
       );
@@ -162,8 +145,8 @@ export class SqlLedger implements SharedLedger {
   async release(slotId: string): Promise<void> {
     await this.ensure();
     await this.db.exec(
-      `WITH gone AS (DELETE FROM openrouter_free_slot WHERE id = ${int(Number(slotId))} AND account = ${this.acct} RETURNING counted)
-       UPDATE openrouter_free_account SET daily_remaining = daily_remaining + 1,
+      `WITH gone AS (DELETE FROM ${SLOT} WHERE id = ${lit(slotId)} AND account = ${this.acct} RETURNING counted)
+       UPDATE ${ACCOUNT} SET daily_remaining = daily_remaining + 1,
          daily_exhausted_until = CASE WHEN daily_exhausted_by_server THEN daily_exhausted_until ELSE NULL END
        WHERE account = ${this.acct} AND daily_remaining IS NOT NULL AND EXISTS (SELECT 1 FROM gone WHERE counted)`,
     );
@@ -171,13 +154,13 @@ export class SqlLedger implements SharedLedger {
 
   async settle(slotId: string): Promise<void> {
     await this.ensure();
-    await this.db.exec(`UPDATE openrouter_free_slot SET at = clock_timestamp() WHERE id = ${int(Number(slotId))} AND account = ${this.acct}`);
+    await this.db.exec(`UPDATE ${SLOT} SET at = clock_timestamp() WHERE id = ${lit(slotId)} AND account = ${this.acct}`);
   }
 
   async blockMinute(forMs: number, limit?: number): Promise<void> {
     await this.ensure();
     await this.db.exec(
-      `UPDATE openrouter_free_account SET
+      `UPDATE ${ACCOUNT} SET
          blocked_until = greatest(coalesce(blocked_until, '-infinity'::timestamptz), clock_timestamp() + interval '1 millisecond' * ${int(forMs)})
          ${limit !== undefined && limit >= 1 ? `, limit_per_window = ${int(limit)}` : ''}
        WHERE account = ${this.acct}`,
@@ -188,7 +171,7 @@ export class SqlLedger implements SharedLedger {
     await this.ensure();
     const until = `clock_timestamp() + interval '1 millisecond' * ${int(resetInMs)}`;
     await this.db.exec(
-      `UPDATE openrouter_free_account SET daily_remaining = 0, daily_exhausted_until = ${until}, daily_reset_at = ${until},
+      `UPDATE ${ACCOUNT} SET daily_remaining = 0, daily_exhausted_until = ${until}, daily_reset_at = ${until},
          daily_exhausted_by_server = true ${limit !== undefined && limit > 0 ? `, daily_limit = ${int(limit)}` : ''}
        WHERE account = ${this.acct}`,
     );
@@ -203,7 +186,7 @@ export class SqlLedger implements SharedLedger {
     const sameDay = `daily_reset_at IS NOT NULL AND abs(extract(epoch from (daily_reset_at - (${reset})))) < 3600`;
     const next = `CASE WHEN ${sameDay} AND daily_remaining IS NOT NULL AND ${remaining} IS NOT NULL THEN least(daily_remaining, ${remaining}) ELSE ${remaining} END`;
     await this.db.exec(
-      `UPDATE openrouter_free_account SET
+      `UPDATE ${ACCOUNT} SET
          daily_exhausted_until = CASE WHEN (${next}) <= 0 THEN ${reset} WHEN daily_exhausted_by_server AND ${sameDay} THEN daily_exhausted_until ELSE NULL END,
          daily_exhausted_by_server = CASE WHEN ${sameDay} THEN daily_exhausted_by_server ELSE false END,
          daily_remaining = ${next},
@@ -216,7 +199,7 @@ export class SqlLedger implements SharedLedger {
   async chargeDaily(count: number): Promise<void> {
     await this.ensure();
     await this.db.exec(
-      `UPDATE openrouter_free_account SET daily_remaining = greatest(0, daily_remaining - ${int(count)}),
+      `UPDATE ${ACCOUNT} SET daily_remaining = greatest(0, daily_remaining - ${int(count)}),
          daily_exhausted_until = CASE WHEN daily_remaining - ${int(count)} <= 0 THEN daily_reset_at ELSE daily_exhausted_until END
        WHERE account = ${this.acct} AND daily_remaining IS NOT NULL`,
     );
@@ -228,11 +211,11 @@ export class SqlLedger implements SharedLedger {
     const values = rows
       .map(
         ([model, health]) =>
-          `(${this.acct}, ${lit(model)}, ${lit(JSON.stringify(health))}::jsonb, ${Number(localNow)} - ${DB_NOW}, ${lit(this.publisher)}, nextval('openrouter_free_health_version'))`,
+          `(${this.acct}, ${lit(model)}, ${lit(JSON.stringify(health))}::jsonb, ${Number(localNow)} - ${DB_NOW}, ${lit(this.publisher)}, (extract(epoch from clock_timestamp()) * 1000000)::bigint)`,
       )
       .join(',');
     await this.db.exec(
-      `INSERT INTO openrouter_free_health (account, model, health, clock_offset_ms, publisher, version) VALUES ${values}
+      `INSERT INTO ${HEALTH} (account, model, health, clock_offset_ms, publisher, version) VALUES ${values}
        ON CONFLICT (account, model) DO UPDATE SET health = EXCLUDED.health, clock_offset_ms = EXCLUDED.clock_offset_ms,
          publisher = EXCLUDED.publisher, version = EXCLUDED.version`,
     );
@@ -245,8 +228,8 @@ export class SqlLedger implements SharedLedger {
   }
 
   private healthQuery(): string {
-    return `SELECT model, health, clock_offset_ms, version FROM openrouter_free_health
-      WHERE account = ${this.acct} AND version > ${Math.max(0, this.sinceVersion - HEALTH_VERSION_LOOKBACK)} AND publisher <> ${lit(this.publisher)}`;
+    return `SELECT model, health, clock_offset_ms, version FROM ${HEALTH}
+      WHERE account = ${this.acct} AND version > ${Math.max(0, this.sinceVersion - HEALTH_LOOKBACK_MS * 1000)} AND publisher <> ${lit(this.publisher)}`;
   }
 
   /** Health rows in this process's clock: shifted by the publisher's offset less ours. */

@@ -115,11 +115,13 @@ describe.skipIf(!POSTGRES_AVAILABLE)('a fleet of processes on one key, sharing t
     const client = new pg.Client({ connectionString: pgServer.url });
     await client.connect();
     try {
-      const tables = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
-      expect(tables.rows.map((t) => t.table_name).sort()).toEqual(['openrouter_free_account', 'openrouter_free_health', 'openrouter_free_slot']);
+      const tables = await client.query<{ table_schema: string; table_name: string }>(
+        `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`,
+      );
+      expect(tables.rows.map((t) => `${t.table_schema}.${t.table_name}`).sort()).toEqual(['openrouter_free.account', 'openrouter_free.health', 'openrouter_free.slot']);
       let dump = '';
-      for (const { table_name } of tables.rows) {
-        const rows = await client.query(`SELECT row_to_json(t)::text AS j FROM ${table_name} t`);
+      for (const { table_schema, table_name } of tables.rows) {
+        const rows = await client.query(`SELECT row_to_json(t)::text AS j FROM ${table_schema}.${table_name} t`);
         dump += rows.rows.map((r: { j: string }) => r.j).join('\n');
       }
       expect(dump.length).toBeGreaterThan(0);
