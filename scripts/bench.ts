@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { markdownTable, overheadLine, terminalTable } from './bench/report.js';
 import { fleetMarkdown, runFleetBench } from './bench/fleet.js';
 import { ledgerOverheadLines, measureLedgerOverhead } from './bench/ledger-overhead.js';
+import { DAY_VARIANTS, dayTable, runDay, type DayResult } from './bench/day.js';
 import { runBench } from './bench/run-bench.js';
 import { MINUTE_MS } from './bench/scenarios.js';
 
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'overhead-calls': { type: 'string', default: '200' },
     'skip-fleet': { type: 'boolean', default: false },
+    'skip-day': { type: 'boolean', default: false },
   },
 });
 const size = Number(values.size);
@@ -59,6 +61,22 @@ if (!values['skip-fleet']) {
     });
   }
 }
+// A day's conversation at the 50-call cap, through a real runtime: who answered, and was anyone left silent.
+const dayRows: DayResult[] = [];
+if (!values['skip-day'] && (!values.only || values.only.split(',').includes('day'))) {
+  for (const variant of DAY_VARIANTS) {
+    process.stderr.write(`  A day at the cap: ${variant}…\n`);
+    dayRows.push(await runDay(variant));
+  }
+  for (const r of dayRows.filter((d) => d.variant !== 'before')) {
+    bench.targets.push({
+      target: `A day at the cap (${r.variant}): no message left silent, no free call spent on background work in the reserve`,
+      ok: r.silent === 0 && r.backgroundInReserve === 0,
+      detail: `${r.silent} silent, ${r.backgroundInReserve} background calls in the reserve, ${r.wastedOnErrors} free calls wasted on errors`,
+    });
+  }
+}
+const day = dayRows.length ? dayTable(dayRows) : '';
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const targetLines = bench.targets.map((t) => `${t.ok ? '✔' : '✘'} ${t.target} — ${t.detail}`);
 
@@ -69,6 +87,7 @@ console.log(terminalTable(bench.rows));
 if (overhead) console.log(`\n${overhead}`);
 for (const l of ledger) console.log(l);
 if (fleet) console.log(`\n${fleet}`);
+if (day) console.log(`\nA day at the 50-call cap (group room, 2 free calls a message):\n${day}`);
 console.log(`\nTargets:\n${targetLines.map((l) => `  ${l}`).join('\n')}`);
 console.log(`\nBench finished in ${seconds} s.`);
 
@@ -84,6 +103,7 @@ const md = [
   ...ledger.map((l) => `\n${l}`),
   '',
   ...(fleet ? ['## Several processes on one key', '', fleet, ''] : []),
+  ...(day ? ['## A day at the 50-call cap', '', day, ''] : []),
   '## Targets',
   '',
   ...targetLines.map((l) => `- ${l}`),
