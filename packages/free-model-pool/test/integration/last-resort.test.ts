@@ -106,4 +106,14 @@ describe('the last resort: a local OpenAI-compatible server after the free pool 
     expect(h.sim.stats().total).toBe(0);
     expect(local.stats().total).toBe(1);
   });
+
+  it('when no free model can be called within the wait (the account window is full), the last resort answers at once', async () => {
+    const { h, local } = await start(50, {}, { freeRequestsPerWindow: 2, rateWindowMs: 60_000, maxWaitMs: 50 });
+    await h.pool.generateText({ tier: 'small', prompt: 'a' });
+    await h.pool.generateText({ tier: 'small', prompt: 'b' });
+    const out = await h.pool.generateText({ tier: 'small', prompt: 'c' });
+    expect(out.lastResort?.reason).toBe('account_minute_limit');
+    expect(h.sim.stats().total).toBe(2);
+    expect(local.stats().total).toBe(1);
+  });
 });
