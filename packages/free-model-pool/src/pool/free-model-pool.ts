@@ -9,7 +9,6 @@ import type { PoolStore } from '../state/store.js';
 import { LedgerLink } from '../state/ledger-link.js';
 import type { SharedLedger, SharedStatePolicy } from '../state/shared-ledger.js';
 import type { ModelHealth, PoolOutcome, Tier } from '../types.js';
-import { failedStream, refuseHeldBackground } from './background-reserve.js';
 import { handsOver, LastResort, type LastResortSettings } from './last-resort.js';
 import { imageAttempt } from './calls/image.js';
 import { objectAttempt, resolveOutputShape } from './calls/object.js';
@@ -144,9 +143,7 @@ export class FreeModelPool {
   /** Validation errors surface synchronously here (not in the stream's promises). */
   streamText(request: TextRequest): PoolStream {
     validateRequest(request);
-    // Streams carry no priority into the run loop: a held background stream is refused here, before any call.
-    const held = refuseHeldBackground(this.runtime, request);
-    const pooled = held ? failedStream(held) : pooledStream(this.runtime, this.streamModel, request, needsFor(request));
+    const pooled = pooledStream(this.runtime, this.streamModel, request, needsFor(request));
     return this.lastResort ? this.lastResort.stream(pooled, request) : pooled;
   }
 

@@ -164,6 +164,7 @@ export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, req
       deadlineMs: request.deadlineMs,
       attemptTimeoutMs: rt.policy.firstChunkTimeoutMs,
       reportSuccess: false,
+      priority: request.priority,
     });
     const modelId = started.attempts[started.attempts.length - 1]!.model;
     const { parts, controller, guard, sentAt, release } = started.value;

@@ -98,6 +98,8 @@
         : el('div', { class: 'big' }, 'not reported yet'),
       known ? bar([[used, d.remaining === 0 ? 'bad' : used / d.limit > 0.8 ? 'warn' : 'ok']], d.limit) : null,
       d.reserve !== undefined ? el('div', {}, `reserve: ${d.reserve} calls held back`) : null,
+      d.reserveInForce ? el('div', { class: 'badge warn' }, 'reserve in force: background work waits for the reset; replies keep the rest') : null,
+      lastResortLine(s.lastResort),
       d.resetAt !== undefined
         ? el('div', { class: 'muted' }, `resets ${localTime(d.resetAt)} your time (${utcTime(d.resetAt)}), `, countdown(d.resetAt))
         : null,
@@ -106,6 +108,17 @@
         : null,
     );
     return el('section', {}, el('h2', {}, 'Account'), el('div', { class: 'grid' }, minute, day));
+  }
+
+  /** What answered past the free tier today: the local endpoint, another plugin, the notice. */
+  function lastResortLine(lr) {
+    if (!lr) return null;
+    const handled = Object.entries(lr.lastResortHandler || {}).map(([name, n]) => `${name} ${n}`);
+    const parts = [];
+    if (lr.endpoint) parts.push(`last resort ${lr.endpoint.model}: ${lr.lastResortEndpoint} answered`);
+    if (handled.length) parts.push(`handed to ${handled.join(', ')}`);
+    if (lr.notices) parts.push(`${lr.notices} notices sent`);
+    return parts.length ? el('div', { class: 'muted', id: 'last-resort' }, `Past the free tier: ${parts.join(' · ')}`) : null;
   }
 
   function bar(parts, total) {
