@@ -1,4 +1,5 @@
 import { FreeModelPoolError } from '../errors.js';
+import { isAvailable } from '../limits/model-health.js';
 import { sleepUnlessAborted } from '../limits/time.js';
 import type { ClassifiedFailure } from '../types.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
@@ -33,7 +34,7 @@ export async function takeAccountSlot(run: Run, modelId: string): Promise<Accoun
   let slot: AccountSlot;
   try {
     const maxWaitMs = Math.max(0, Math.min(rt.policy.maxWaitMs, run.deadline - waitStart));
-    const shared = rt.ledger ? await takeSharedSlot(run, waitStart, maxWaitMs) : undefined;
+    const shared = rt.ledger ? await takeSharedSlot(run, modelId, waitStart, maxWaitMs) : undefined;
     if (shared === 'blocked') return 'blocked';
     if (shared) slot = shared;
     else {
@@ -67,13 +68,18 @@ export async function takeAccountSlot(run: Run, modelId: string): Promise<Accoun
  * fleet's window is full. Undefined when the ledger cannot be used now: the caller takes a local
  * slot instead. Throws the pacer's account_minute_limit error when the wait would be too long.
  */
-async function takeSharedSlot(run: Run, waitStart: number, maxWaitMs: number): Promise<AccountSlot | 'blocked' | undefined> {
+async function takeSharedSlot(run: Run, modelId: string, waitStart: number, maxWaitMs: number): Promise<AccountSlot | 'blocked' | undefined> {
   const { rt } = run;
   const link = rt.ledger!;
   // Only time spent sleeping for capacity is a wait; the reservation's round trip is not.
   let slept = 0;
   for (;;) {
     if (run.signal?.aborted) run.abort(run.signal.reason);
+    // Another process may have cooled or removed this model: no slot and no unit are taken for it
+    // (holding them, even briefly, could refuse another request the day's last call). The run loop
+    // skips it at the top of its loop, or asks again once the cooldown has ended.
+    await link.freshen();
+    if (!isAvailable(rt.store.getModelHealth(modelId), rt.now())) return 'blocked';
     const limit = rt.pacer.state(rt.now()).limit;
     const r = await link.reserve({ limit, windowMs: rt.policy.rateWindowMs });
     const now = rt.now();

@@ -48,6 +48,9 @@ export class LedgerLink {
   private publishing: Promise<void> = Promise.resolve();
   /** Local daily units spent while offline; charged to the ledger when it is back. */
   private offlineCalls = 0;
+  /** When other processes' health was last merged (local clock); a pull in flight is shared. */
+  private mergedAt = Number.NEGATIVE_INFINITY;
+  private pulling: Promise<void> | undefined;
 
   constructor(opts: LedgerLinkOptions) {
     this.ledger = opts.ledger;
@@ -77,9 +80,17 @@ export class LedgerLink {
   async reserve(request: Omit<LedgerReserveRequest, 'localNow'>): Promise<LedgerReservation | undefined> {
     if (!this.online) return undefined;
     const localNow = this.now();
-    const result = await this.attempt(() => this.ledger.reserve({ ...request, localNow }));
+    const result = await this.attempt(
+      () => this.ledger.reserve({ ...request, localNow }),
+      // A reservation that wins after the pool stopped waiting would hold a slot and a daily unit
+      // no call uses: it goes back.
+      (late) => {
+        if (late.ok) void this.attempt(() => this.ledger.release(late.slotId));
+      },
+    );
     if (!result) return undefined;
     this.merge(result.health);
+    this.mergedAt = localNow;
     if (result.ok) {
       this.mirrorSlot(localNow);
       if (result.daily) this.mirrorDaily(result.daily, localNow);
@@ -119,7 +130,17 @@ export class LedgerLink {
     if (!this.online) return;
     const localNow = this.now();
     const rows = await this.attempt(() => this.ledger.pullHealth(localNow));
-    if (rows) this.merge(rows);
+    if (rows) {
+      this.merge(rows);
+      this.mergedAt = localNow;
+    }
+  }
+
+  /** Pulls health when the last look is older than `healthMaxAgeMs`; concurrent callers share one pull. */
+  async freshen(): Promise<void> {
+    if (!this.online || this.now() - this.mergedAt <= this.policy.healthMaxAgeMs) return;
+    this.pulling ??= this.refresh().finally(() => (this.pulling = undefined));
+    await this.pulling;
   }
 
   /** Waits for health changes not yet published (tests, shutdown). */
@@ -133,13 +154,19 @@ export class LedgerLink {
   }
 
   /** Runs one ledger operation within `timeoutMs`; a failure starts (or continues) an outage. */
-  private async attempt<T>(op: () => Promise<T>): Promise<T | undefined> {
+  private async attempt<T>(op: () => Promise<T>, lateResult?: (result: T) => void): Promise<T | undefined> {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let gaveUp = false;
     try {
+      const running = op();
+      if (lateResult) running.then((r) => gaveUp && lateResult(r), () => undefined);
       const result = await Promise.race([
-        op(),
+        running,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.policy.timeoutMs} ms`)), this.policy.timeoutMs);
+          timer = setTimeout(() => {
+            gaveUp = true;
+            reject(new Error(`no answer within ${this.policy.timeoutMs} ms`));
+          }, this.policy.timeoutMs);
           timer.unref?.();
         }),
       ]);

@@ -60,10 +60,17 @@ export interface SharedStatePolicy {
   retryMs: number;
   /** Publishes of health changes are batched over this many ms (0: the next tick). */
   publishDelayMs: number;
+  /**
+   * Before a reservation, other processes' health is pulled first when the last look is older than
+   * this, ms, so a slot and a daily unit are not held (and given back) for a model another process
+   * has just cooled. Reservations bring health back too, so a busy process pulls no more often.
+   */
+  healthMaxAgeMs: number;
 }
 
 export const DEFAULT_SHARED_STATE_POLICY: Readonly<SharedStatePolicy> = Object.freeze({
   timeoutMs: 1000,
   retryMs: 5000,
   publishDelayMs: 0,
+  healthMaxAgeMs: 1000,
 });
