@@ -84,7 +84,7 @@ async function takeSharedSlot(run: Run, modelId: string, waitStart: number, maxW
     const r = await link.reserve({ limit, windowMs: rt.policy.rateWindowMs });
     const now = rt.now();
     if (!r) return undefined;
-    if (r.ok) return { waitedMs: slept, reservedAt: now, ledgerSlotId: r.slotId };
+    if (r.ok) return { waitedMs: slept, reservedAt: r.mirroredAt ?? now, ledgerSlotId: r.slotId };
     if (r.blocked === 'daily') {
       const check = rt.quota.check(now);
       run.dailyBlock = { resetAt: check.ok ? now + r.resetInMs : check.resetAt, limit: r.limit ?? rt.quota.state(now).limit };

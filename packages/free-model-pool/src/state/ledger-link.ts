@@ -77,7 +77,7 @@ export class LedgerLink {
    * (the caller falls back to the local pacer and quota). Mirrors the result into the local store,
    * so status displays and a later outage start from the fleet's view.
    */
-  async reserve(request: Omit<LedgerReserveRequest, 'localNow'>): Promise<LedgerReservation | undefined> {
+  async reserve(request: Omit<LedgerReserveRequest, 'localNow'>): Promise<(LedgerReservation & { mirroredAt?: number }) | undefined> {
     if (!this.online) return undefined;
     const localNow = this.now();
     const result = await this.attempt(
@@ -92,8 +92,11 @@ export class LedgerLink {
     this.merge(result.health);
     this.mergedAt = localNow;
     if (result.ok) {
-      this.mirrorSlot(localNow);
-      if (result.daily) this.mirrorDaily(result.daily, localNow);
+      // The local copy of the slot, at the moment the answer came: release and settle find it by that time.
+      const mirroredAt = this.now();
+      this.mirrorSlot(mirroredAt);
+      if (result.daily) this.mirrorDaily(result.daily, mirroredAt);
+      return { ...result, mirroredAt };
     } else if (result.blocked === 'daily') {
       this.mirrorDaily({ limit: result.limit, remaining: 0, resetInMs: result.resetInMs }, localNow);
     }
