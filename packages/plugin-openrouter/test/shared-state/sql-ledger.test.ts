@@ -55,6 +55,36 @@ describe.skipIf(!POSTGRES_AVAILABLE)('the SQL ledger on PostgreSQL', () => {
     expect(await a.reserve({ limit: 1, windowMs: 60_000, localNow: Date.now() })).toMatchObject({ ok: true });
   });
 
+  it("follows the server's 429s and GET /key: a per-minute pause, a used-up day, the lower count within a day", async () => {
+    const account = accountFingerprint(BASE, `${FAKE_KEY}-limits`);
+    const a = new SqlLedger(client(), account);
+    const b = new SqlLedger(client(), account);
+    const ask = (l: SqlLedger) => l.reserve({ limit: 20, windowMs: 60_000, localNow: Date.now() });
+    await a.seedDaily({ limit: 50, remaining: 10, resetInMs: 3_600_000 });
+    // Another process seeds later, while calls of the first are in flight: the lower count stands.
+    await b.seedDaily({ limit: 50, remaining: 12, resetInMs: 3_600_000 });
+    expect(await ask(b)).toMatchObject({ ok: true, daily: { limit: 50, remaining: 9 } });
+    // The server's per-minute 429 seen by one process pauses every process.
+    await a.blockMinute(30_000, 16);
+    const paused = await ask(b);
+    expect(paused).toMatchObject({ ok: false, blocked: 'minute', limit: 16 });
+    expect(paused.ok === false && paused.blocked === 'minute' && paused.waitMs > 20_000).toBe(true);
+    // The server's daily 429: the day is used up for everyone until its reset.
+    await b.exhaustDay(7_200_000, 50);
+    const day = await ask(a);
+    expect(day).toMatchObject({ ok: false, blocked: 'daily', limit: 50 });
+    expect(day.ok === false && day.blocked === 'daily' && day.resetInMs > 7_000_000).toBe(true);
+  });
+
+  it('charges the calls one process made while the database was away to the shared day', async () => {
+    const account = accountFingerprint(BASE, `${FAKE_KEY}-charge`);
+    const a = new SqlLedger(client(), account);
+    await a.seedDaily({ limit: 50, remaining: 5, resetInMs: 3_600_000 });
+    await a.chargeDaily(4);
+    expect(await a.reserve({ limit: 20, windowMs: 60_000, localNow: Date.now() })).toMatchObject({ ok: true, daily: { remaining: 0 } });
+    expect(await a.reserve({ limit: 20, windowMs: 60_000, localNow: Date.now() })).toMatchObject({ ok: false, blocked: 'daily' });
+  });
+
   it('shares health between ledgers, converted to the reader clock, and never its own back', async () => {
     const account = accountFingerprint(BASE, `${FAKE_KEY}-health`);
     const a = new SqlLedger(client(), account);
