@@ -7,6 +7,10 @@ import { MemoryStore, type AccountWindowState, type DailyState, type ModelHealth
  * other already used (and both pay a 429 to learn the daily cap). So the account window and the
  * daily counter live in one in-memory copy per (base URL, key); model health stays per runtime.
  * Writes go through to the runtime's own store as well, so a persistent store still sees them.
+ *
+ * This is the floor. With a database (OPENROUTER_STATE_URL, or the agent's own), the shared ledger
+ * (`shared-state.ts`) takes slots and daily units for every process on the key and shares model
+ * health too; this copy is then the local fallback the pool uses while that database is away.
  */
 
 /** Account state by a hash of base URL and key (the key itself is not kept as a map key). */
