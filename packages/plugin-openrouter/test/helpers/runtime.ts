@@ -7,13 +7,17 @@ export const FAKE_KEY = 'sk-or-v1-FAKE-plugin-test-key-0000-LEAKCHECK';
 
 /**
  * Settings that keep tests fast: a generous account window (the simulator's is raised to match),
- * a short cooldown ladder and short waits.
+ * cooldowns longer than the wait, and short waits.
  */
 export const FAST_SETTINGS: Record<string, string> = {
   OPENROUTER_FREE_RPM: '1000',
   OPENROUTER_RATE_WINDOW_MS: '60000',
   OPENROUTER_MAX_WAIT_MS: '2000',
-  OPENROUTER_COOLDOWN_MS: '200',
+  // Longer than the wait: a model that failed stays out for the rest of a test, so "every model
+  // fails" means no answer rather than a wait for the first cooldown to end.
+  OPENROUTER_COOLDOWN_MS: '5000',
+  // Each test exercises one tier; falling back across tiers is tested in the engine.
+  OPENROUTER_TIER_FALLBACK: 'off',
   OPENROUTER_ATTEMPT_TIMEOUT_MS: '5000',
   OPENROUTER_CATALOG_TIMEOUT_MS: '2000',
 };
