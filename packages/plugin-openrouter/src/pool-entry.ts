@@ -85,6 +85,7 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     readAccountStatus(runtime, entry),
   ]);
 
+  if (shared) entry.sharedState = { where: shared.where, kind: shared.kind };
   if (entry.pool.ledger) {
     // Health changes not yet published go out before the agent stops, like the saved state.
     const flushStore = entry.flushState;

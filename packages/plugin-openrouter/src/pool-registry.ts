@@ -17,6 +17,8 @@ export interface PoolEntry {
   stateLoaded?: Promise<void>;
   /** Writes the pool state to the agent's database now; set when the state is persisted. */
   flushState?: () => Promise<void>;
+  /** Where the state shared by every agent on the key lives (no password), when it is shared. */
+  sharedState?: { where: string; kind: 'postgres' | 'pglite' };
 }
 
 /** One pool per runtime: agents in one process keep separate health, settings and keys. */

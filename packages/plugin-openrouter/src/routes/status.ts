@@ -43,6 +43,8 @@ export async function handleStatus(_req: RouteRequest, res: RouteResponse, runti
       notice: entry.settings.notice !== false,
       ...log.wallCounts(),
     },
+    // Shared with every agent on the key (null: this process only); reachable false during an outage.
+    sharedState: entry.sharedState ? { ...entry.sharedState, reachable: !entry.pool.ledger?.inOutage } : null,
     requests: log.recent(),
     callsLastHour: { windowMs: log.historyWindowMs, models: log.callsPerModel() },
   };

@@ -1,9 +1,10 @@
-import { ModelType, type AgentRuntime } from '@elizaos/core';
+import { ModelType, type AgentRuntime, type RouteResponse } from '@elizaos/core';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PoolConfigError } from '@freepool/free-model-pool';
 import { parseSettings } from '../../src/config.js';
 import { getPoolEntry } from '../../src/pool-registry.js';
+import { handleStatus } from '../../src/routes/status.js';
 import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, SMALL, startRuntime, stopRuntime } from '../helpers/runtime.js';
 
 /**
@@ -39,6 +40,13 @@ describe('two agents on the same key and PGlite database', () => {
     // The second agent knows the cooldown the first one set, as its own status shows.
     const cooled = getPoolEntry(second)?.pool?.health('small').find((h) => h.model === SMALL[0]);
     expect(cooled?.health?.cooldownUntil ?? 0).toBeGreaterThan(Date.now());
+  });
+
+  it('says in the status route where the state is shared', async () => {
+    let body: unknown;
+    const res = { status: () => res, json: (data: unknown) => ((body = JSON.parse(JSON.stringify(data))), res) } as unknown as RouteResponse;
+    await handleStatus({} as never, res, second);
+    expect((body as { sharedState: unknown }).sharedState).toEqual({ where: "the agent's PGlite database", kind: 'pglite', reachable: true });
   });
 });
 
