@@ -3,7 +3,7 @@ import { isAvailable } from '../limits/model-health.js';
 import { sleepUnlessAborted } from '../limits/time.js';
 import type { ClassifiedFailure } from '../types.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
-import type { Run } from './run-state.js';
+import { waitRank, type Run } from './run-state.js';
 
 /** An account slot taken for one call; `release` gives it back when no call is sent after all. */
 export interface AccountSlot {
@@ -38,7 +38,7 @@ export async function takeAccountSlot(run: Run, modelId: string): Promise<Accoun
     if (shared === 'blocked') return 'blocked';
     if (shared) slot = shared;
     else {
-      const acquired = await rt.pacer.acquire({ now: rt.now, sleep: rt.sleep, signal: run.signal, maxWaitMs: Math.max(0, maxWaitMs - (rt.now() - waitStart)) });
+      const acquired = await rt.pacer.acquire({ now: rt.now, sleep: queuedSleep(run), signal: run.signal, maxWaitMs: Math.max(0, maxWaitMs - (rt.now() - waitStart)) });
       slot = { waitedMs: acquired.waitedMs, reservedAt: acquired.reservedAt };
     }
   } catch (e) {
@@ -80,6 +80,13 @@ async function takeSharedSlot(run: Run, modelId: string, waitStart: number, maxW
     // skips it at the top of its loop, or asks again once the cooldown has ended.
     await link.freshen();
     if (!isAvailable(rt.store.getModelHealth(modelId), rt.now())) return 'blocked';
+    // The day may have dropped into the reply reserve while this request waited: a background call
+    // takes no shared slot then (reserveDay does not run again for ledger slots).
+    const held = rt.quota.check(rt.now(), run.opts.priority);
+    if (!held.ok && held.reserveHeld) {
+      run.dailyBlock = { resetAt: held.resetAt, limit: rt.quota.state(rt.now()).limit, reserveHeld: held.reserveHeld };
+      return 'blocked';
+    }
     const limit = rt.pacer.state(rt.now()).limit;
     const r = await link.reserve({ limit, windowMs: rt.policy.rateWindowMs });
     const now = rt.now();
@@ -99,9 +106,17 @@ async function takeSharedSlot(run: Run, modelId: string, waitStart: number, maxW
       );
     }
     const sleepStart = rt.now();
-    await sleepUnlessAborted(rt.sleep, Math.max(1, r.waitMs), run.signal);
+    await sleepUnlessAborted(queuedSleep(run), Math.max(1, r.waitMs), run.signal);
     slept += rt.now() - sleepStart;
   }
+}
+
+/**
+ * Sleeps through the runtime's wait queue: requests waiting for the same moment share one timer
+ * and wake in arrival order, reply-path calls before background ones.
+ */
+function queuedSleep(run: Run): (ms: number, signal?: AbortSignal) => Promise<void> {
+  return (ms, signal) => run.rt.waits.until(run.rt.now() + ms, { signal, rank: waitRank(run) });
 }
 
 export function releaseSlot(rt: PoolRuntime, slot: AccountSlot): void {
