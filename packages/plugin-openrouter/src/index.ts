@@ -1,5 +1,6 @@
 import { ModelType, type Plugin } from '@elizaos/core';
-import { initPlugin, PLUGIN_NAME, PLUGIN_PRIORITY } from './init.js';
+import { initPlugin } from './init.js';
+import { PLUGIN_NAME, PLUGIN_PRIORITY } from './plugin-id.js';
 import { handleImageDescription } from './models/image.js';
 import { handleObjectLarge, handleObjectSmall } from './models/object.js';
 import { handleTextLarge, handleTextSmall } from './models/text.js';

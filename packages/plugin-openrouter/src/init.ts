@@ -3,10 +3,7 @@ import { installPriorityScopes } from './fallback/call-priority.js';
 import { hintLastResort } from './fallback/last-resort-hint.js';
 import { handleTextEmbedding } from './models/embedding.js';
 import { ensurePoolEntry } from './pool-entry.js';
-
-export const PLUGIN_NAME = 'openrouter-free';
-/** Above the default 0 of other model plugins, so ours wins regardless of registration order. */
-export const PLUGIN_PRIORITY = 10;
+import { PLUGIN_NAME, PLUGIN_PRIORITY } from './plugin-id.js';
 
 /**
  * Plugin init: validate settings (a bad one rejects runtime.initialize with an error naming it),

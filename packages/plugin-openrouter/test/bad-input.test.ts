@@ -1,28 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ModelType, type AgentRuntime } from '@elizaos/core';
-import { PoolConfigError, RequestStoppedError } from '@freepool/free-model-pool';
+import { RequestStoppedError } from '@freepool/free-model-pool';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseSettings, resolveSettings } from '../src/config.js';
 import { getPoolEntry } from '../src/pool-registry.js';
+import { settingsError } from './helpers/settings-error.js';
 import { captureWarnings, FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, startRuntime, stopRuntime, VISION } from './helpers/runtime.js';
 
 const PAID = 'openai/gpt-4o-mini';
 
-function configError(run: () => unknown): PoolConfigError {
-  try {
-    run();
-  } catch (e) {
-    if (PoolConfigError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a PoolConfigError');
-}
 
 describe('settings that would cost money or mean nothing', () => {
   it('a paid model in a pool setting is refused, naming it and OPENROUTER_ALLOW_PAID; allowed on purpose it is kept', () => {
-    const e = configError(() => parseSettings({ OPENROUTER_SMALL_POOL: `meta-llama/llama-3.2-3b-instruct:free,${PAID}` }));
+    const e = settingsError({ OPENROUTER_SMALL_POOL: `meta-llama/llama-3.2-3b-instruct:free,${PAID}` });
     expect(e.setting).toBe('OPENROUTER_SMALL_POOL');
     expect(e.message).toBe(
       `OPENROUTER_SMALL_POOL has "${PAID}", which is not a free model (free ids end in ":free", or are openrouter/free): this plugin calls only free models unless OPENROUTER_ALLOW_PAID=true is set.`,
@@ -59,7 +51,7 @@ describe('settings that would cost money or mean nothing', () => {
 
   it('OPENROUTER_MAX_IMAGE_BYTES must be a positive integer and reaches the engine', () => {
     expect(parseSettings({ OPENROUTER_MAX_IMAGE_BYTES: '2048' }).policy.maxImageBytes).toBe(2048);
-    expect(configError(() => parseSettings({ OPENROUTER_MAX_IMAGE_BYTES: '2MB' })).message).toMatch(/OPENROUTER_MAX_IMAGE_BYTES: expected a positive integer, got "2MB"/);
+    expect(settingsError({ OPENROUTER_MAX_IMAGE_BYTES: '2MB' }).message).toMatch(/OPENROUTER_MAX_IMAGE_BYTES: expected a positive integer, got "2MB"/);
   });
 });
 
@@ -155,9 +147,9 @@ describe('OPENROUTER_TIER_FALLBACK', () => {
     expect(parseSettings({ OPENROUTER_TIER_FALLBACK: 'large>small' }).policy.tierFallback).toEqual({ large: ['small'] });
     expect(parseSettings({ OPENROUTER_TIER_FALLBACK: 'off' }).policy.tierFallback).toEqual({});
     expect(parseSettings({}).policy.tierFallback).toBeUndefined();
-    expect(configError(() => parseSettings({ OPENROUTER_TIER_FALLBACK: 'large>tiny' })).message).toMatch(
+    expect(settingsError({ OPENROUTER_TIER_FALLBACK: 'large>tiny' }).message).toMatch(
       /OPENROUTER_TIER_FALLBACK: expected off, or pairs like large>small \(tiers: small, large, vision\), got "large>tiny"/,
     );
-    expect(configError(() => parseSettings({ OPENROUTER_TIER_FALLBACK: 'vision>small' })).message).toMatch(/vision tier can fall back only to vision models/);
+    expect(settingsError({ OPENROUTER_TIER_FALLBACK: 'vision>small' }).message).toMatch(/vision tier can fall back only to vision models/);
   });
 });

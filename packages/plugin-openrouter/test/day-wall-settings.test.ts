@@ -1,22 +1,15 @@
 import { ModelType, type AgentRuntime } from '@elizaos/core';
-import { DailyReserveError, FreeModelPoolError, PoolConfigError } from '@freepool/free-model-pool';
+import { DailyReserveError, FreeModelPoolError } from '@freepool/free-model-pool';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BUSY_NOTICE, DEFAULT_NOTICE, parseSettings } from '../src/config.js';
 import { formatWait, noticeAnswer, noticeFor } from '../src/fallback/notice.js';
 import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { settingsError } from './helpers/settings-error.js';
 
 const LR_KEY = 'local-FAKE-last-resort-key-0000';
 
-function configError(raw: Record<string, unknown>): PoolConfigError {
-  try {
-    parseSettings(raw);
-  } catch (e) {
-    if (PoolConfigError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected parseSettings to throw');
-}
+const configError = settingsError;
 
 describe("settings for the day's wall", () => {
   it('defaults: reserve left to the engine (20%), no last resort, the notice on', () => {

@@ -6,16 +6,9 @@ import { buildPoolDefinition } from '../src/pool-definition.js';
 import { getPoolEntry } from '../src/pool-registry.js';
 import { handleStatus } from '../src/routes/status.js';
 import { FAKE_KEY, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { settingsError } from './helpers/settings-error.js';
 
-const configError = (raw: Record<string, unknown>): PoolConfigError => {
-  try {
-    parseSettings(raw);
-  } catch (e) {
-    if (PoolConfigError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected parseSettings to throw');
-};
+const configError = settingsError;
 
 
 describe('settings: parse and validate', () => {

@@ -1,6 +1,6 @@
 import { DailyLimitError, PoolExhaustedError, type FreeModelPoolError } from '../errors.js';
 import type { Attempt, RequestNeeds, Tier } from '../types.js';
-import { selectCandidates } from './candidates.js';
+import { selectFor } from './soonest-capacity.js';
 import { reserveHeldError } from './reserve-held.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { decisiveReason, exhaustedMessage, isoSeconds } from './trail-message.js';
@@ -76,15 +76,8 @@ export function noAnswerError(
  * or none ever will (all removed).
  */
 export function earliestRetry(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number): number | undefined {
-  const pool = rt.getPool();
-  const again = selectCandidates({
-    ids: pool.tiers[tier] ?? [],
-    models: pool.models,
-    health: (id) => rt.store.getModelHealth(id),
-    now,
-    needs,
-    assumeUnknownVision: tier === 'vision',
-  });
+  // Learned capacities are guesses: they do not make a retry look later than it is.
+  const again = selectFor(rt, tier, needs, now, { capacity: false });
   const accountBack = rt.pacer.reopensAt(now);
   if (again.candidates.length > 0) {
     // Models are ready, but free ones wait for the account window (e.g. after the server's 429).

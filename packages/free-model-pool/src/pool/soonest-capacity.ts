@@ -2,8 +2,8 @@ import type { RequestNeeds, Tier } from '../types.js';
 import { selectCandidates, type CandidateSelection } from './candidates.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 
-/** The tier's candidates for a request at `now`, with learned capacities applied. */
-export function selectFor(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number): CandidateSelection {
+/** The tier's candidates for a request at `now`, with learned capacities applied unless told not to. */
+export function selectFor(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number, opts: { capacity?: boolean } = {}): CandidateSelection {
   const pool = rt.getPool();
   return selectCandidates({
     ids: pool.tiers[tier] ?? [],
@@ -12,7 +12,7 @@ export function selectFor(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now:
     now,
     needs,
     assumeUnknownVision: tier === 'vision',
-    capacity: rt.policy,
+    ...(opts.capacity === false ? {} : { capacity: rt.policy }),
     recoveryProbeIntervalMs: rt.policy.recoveryProbeIntervalMs,
   });
 }

@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { PLUGIN_NAME } from '../init.js';
+import { PLUGIN_NAME } from '../plugin-id.js';
 
 /** A model handler as @elizaos/core 1.7.2 keeps them in `runtime.models` (sorted by priority, then registration). */
 interface RegisteredHandler {
