@@ -39,6 +39,8 @@ export class LedgerLink {
   private readonly local: PoolStore;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
+  /** When the ledger last became reachable again after an outage. */
+  private rejoinedAt: number | undefined;
   private readonly info: (message: string) => void;
   /** Local time until which the ledger is not tried (0: online). */
   private offlineUntil = 0;
@@ -179,10 +181,13 @@ export class LedgerLink {
       this.offlineUntil = this.now() + this.policy.retryMs;
       if (!this.outage) {
         this.outage = true;
-        this.warn(
+        const message =
           `the shared pool state is unreachable (${error instanceof Error ? error.message : String(error)}); ` +
-            `pacing and counting from this process's own state, trying again every ${Math.round(this.policy.retryMs / 1000)} s`,
-        );
+          `pacing and counting from this process's own state, trying again every ${Math.round(this.policy.retryMs / 1000)} s`;
+        // One warning per outage: a drop soon after re-joining is the same outage flapping.
+        const flapping = this.rejoinedAt !== undefined && this.now() - this.rejoinedAt < this.policy.outageRewarnMs;
+        if (flapping) this.info(`${message} (again, soon after re-joining)`);
+        else this.warn(message);
       }
       return undefined;
     } finally {
@@ -192,6 +197,7 @@ export class LedgerLink {
 
   private rejoin(): void {
     this.outage = false;
+    this.rejoinedAt = this.now();
     this.offlineUntil = 0;
     const spent = this.offlineCalls;
     this.offlineCalls = 0;

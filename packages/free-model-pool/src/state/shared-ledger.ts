@@ -66,6 +66,11 @@ export interface SharedStatePolicy {
    * has just cooled. Reservations bring health back too, so a busy process pulls no more often.
    */
   healthMaxAgeMs: number;
+  /**
+   * An outage that starts within this many ms of re-joining is the same one flapping (a database
+   * that restarts accepts a connection, then drops it): noted, not warned again, ms.
+   */
+  outageRewarnMs: number;
 }
 
 export const DEFAULT_SHARED_STATE_POLICY: Readonly<SharedStatePolicy> = Object.freeze({
@@ -73,4 +78,5 @@ export const DEFAULT_SHARED_STATE_POLICY: Readonly<SharedStatePolicy> = Object.f
   retryMs: 5000,
   publishDelayMs: 0,
   healthMaxAgeMs: 1000,
+  outageRewarnMs: 60_000,
 });
