@@ -9,7 +9,7 @@ import type { PoolStream, TextRequest } from './requests.js';
 import type { AttemptFn } from './run-types.js';
 import { emitEvent, type PoolRuntime } from './runtime.js';
 import { timedAttempt } from './timed-attempt.js';
-import { deferred, TextChannel } from './text-channel.js';
+import { StreamSink } from './stream-sink.js';
 
 /**
  * A model on the caller's own machine (any OpenAI-compatible server: Ollama's `/v1`, LM Studio,
@@ -113,15 +113,8 @@ export class LastResort {
 
   /** A stream that hands over to the local model when the pool's stream fails before its first chunk. */
   stream(pooled: PoolStream, request: TextRequest): PoolStream {
-    const channel = new TextChannel();
-    const text = deferred<string>();
-    const usage = deferred<TokenUsage | undefined>();
-    const finishReason = deferred<string | undefined>();
-    const outcome = deferred<PoolOutcome<string>>();
-    const failAll = (e: unknown) => {
-      channel.fail(e);
-      for (const d of [text, usage, finishReason, outcome]) d.reject(e);
-    };
+    const sink = new StreamSink();
+    const { channel, text, usage, finishReason, outcome } = sink;
     for (const p of [pooled.text, pooled.usage, pooled.finishReason, pooled.outcome]) p.catch(() => undefined);
 
     const pump = async () => {
@@ -133,7 +126,7 @@ export class LastResort {
         }
       } catch (e) {
         if (started || !handsOver(e) || request.abortSignal?.aborted) throw e;
-        return this.streamLocal(request, e, channel, { text, usage, finishReason, outcome });
+        return this.streamLocal(request, e, sink);
       }
       channel.end();
       text.resolve(await pooled.text);
@@ -141,21 +134,16 @@ export class LastResort {
       finishReason.resolve(await pooled.finishReason);
       outcome.resolve(await pooled.outcome);
     };
-    pump().catch(failAll);
-    return { textStream: channel, text: text.promise, usage: usage.promise, finishReason: finishReason.promise, outcome: outcome.promise };
+    pump().catch((e: unknown) => sink.fail(e));
+    return sink.stream();
   }
 
   private async streamLocal(
     request: TextRequest,
     poolError: FreeModelPoolError,
-    channel: TextChannel,
-    out: {
-      text: ReturnType<typeof deferred<string>>;
-      usage: ReturnType<typeof deferred<TokenUsage | undefined>>;
-      finishReason: ReturnType<typeof deferred<string | undefined>>;
-      outcome: ReturnType<typeof deferred<PoolOutcome<string>>>;
-    },
+    sink: StreamSink,
   ): Promise<void> {
+    const { channel } = sink;
     const sentAt = this.rt.now();
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     const abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, timeout]) : timeout;
@@ -196,11 +184,7 @@ export class LastResort {
     }
     const line: Attempt = { model: lastResortId(this.settings.model), lastResort: true, outcome: 'success', waitedMs: 0, durationMs: this.rt.now() - sentAt };
     const done = this.succeed(request.tier, poolError, line, full, tokens);
-    channel.end();
-    out.text.resolve(full);
-    out.usage.resolve(tokens);
-    out.finishReason.resolve(reason);
-    out.outcome.resolve(done);
+    sink.finish({ text: full, usage: tokens, finishReason: reason, outcome: done });
   }
 
   private succeed<T>(tier: Tier, poolError: FreeModelPoolError, line: Attempt, value: T, usage: TokenUsage | undefined): PoolOutcome<T> {

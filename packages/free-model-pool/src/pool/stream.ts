@@ -9,7 +9,7 @@ import { applyFailure } from './model-outcome.js';
 import type { PoolStream, TextRequest } from './requests.js';
 import { runPooled, type AttemptFn } from './run-loop.js';
 import { emitEvent, type PoolRuntime } from './runtime.js';
-import { deferred, TextChannel } from './text-channel.js';
+import { StreamSink } from './stream-sink.js';
 
 type Part = TextStreamPart<ToolSet>;
 
@@ -148,15 +148,8 @@ function closeQuietly(parts: AsyncIterator<Part>): Promise<void> {
  * two models' output is never joined. A `length` finish (max tokens reached) is a normal end.
  */
 export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, request: TextRequest, needs: RequestNeeds): PoolStream {
-  const channel = new TextChannel();
-  const text = deferred<string>();
-  const usage = deferred<TokenUsage | undefined>();
-  const finishReason = deferred<string | undefined>();
-  const outcome = deferred<PoolOutcome<string>>();
-  const failAll = (error: unknown) => {
-    channel.fail(error);
-    for (const d of [text, usage, finishReason, outcome]) d.reject(error);
-  };
+  const sink = new StreamSink();
+  const { channel } = sink;
 
   const pump = async () => {
     const started = await runPooled(rt, request.tier, needs, streamAttempt(makeModel, request, rt), {
@@ -256,21 +249,10 @@ export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, req
     }
     clearTimeout(idle);
     release();
-    channel.end();
-    text.resolve(full);
-    usage.resolve(tokens);
-    finishReason.resolve(reason);
     const done: PoolOutcome<string> = { ...started, value: full, model: served, ...(tokens ? { usage: tokens } : {}) };
-    outcome.resolve(done);
+    sink.finish({ text: full, usage: tokens, finishReason: reason, outcome: done });
     emitEvent(rt, { type: 'success', outcome: done });
   };
-  pump().catch(failAll);
-
-  return {
-    textStream: channel,
-    text: text.promise,
-    usage: usage.promise,
-    finishReason: finishReason.promise,
-    outcome: outcome.promise,
-  };
+  pump().catch((e: unknown) => sink.fail(e));
+  return sink.stream();
 }
