@@ -169,12 +169,13 @@ export function benchScenarios(size = 1): BenchScenario[] {
     {
       id: 'server-errors',
       title: '20% 5xx (seeded)',
-      explanation: 'Every model answers 502/503 on 20% of calls (seeded PRNG, same sequence for both clients).',
+      explanation:
+        'Every model answers 502/503 on 20% of calls (seeded PRNG, same sequence for both clients); 100 requests at 10/s, under the account limit so that only the errors matter. Independent failures at 20% cost 1/(1 - 0.2) = 1.25 calls per answer on average whatever the client does: this row shows that the pool adds nothing to it.',
       simulator: { seed: 15, latencyMs: LATENCY, account, defaultBehavior: { serverErrorRate: 0.2 } },
       models: BENCH_MODELS,
-      requests: n(50),
+      requests: n(100),
       ratePerSec: 10,
-      capacity: n(50),
+      capacity: n(100),
       noHiddenLimit: false,
     },
   ];

@@ -53,6 +53,15 @@ export interface PoolPolicy {
    * call is in flight until it answers. Default true.
    */
   confirmAccountLimit: boolean;
+  /**
+   * How far this machine's clock may be from OpenRouter's, ms. Once a per-minute 429 has shown where
+   * the server's fixed windows begin, the pool counts calls by those windows, taking each boundary
+   * this much later than the server named it, and counting calls made up to twice this long before a
+   * boundary in the window after it too. A clock further off costs one refused call, after which the
+   * boundary moves (limits/account-pacer.ts). When undefined, a sixtieth of `rateWindowMs`: 1 s of
+   * OpenRouter's minute, and in proportion when tests compress the window.
+   */
+  accountClockMarginMs?: number;
   /** Daily free-model cap assumed until the server or /key says otherwise (undefined = unknown). */
   dailyLimit?: number;
   /**
@@ -80,6 +89,7 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   tierFallback: Object.freeze({ large: Object.freeze(['small'] as Tier[]) }),
   recoveryProbeIntervalMs: 30_000,
   confirmAccountLimit: true,
+  accountClockMarginMs: undefined,
   dailyLimit: undefined,
   dailyReserve: undefined,
   dailyReserveShare: 0.2,

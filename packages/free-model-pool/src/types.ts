@@ -173,6 +173,11 @@ export interface AccountWindowState {
    * A fresh state trusts half the limit.
    */
   confirmed?: number;
+  /**
+   * A moment at which the server's fixed windows begin, in this process's clock (learned from a
+   * per-minute 429's reset; limits/account-window.ts). Unknown: a sliding window is counted.
+   */
+  serverWindowEdge?: number;
 }
 
 /** The account's daily free-model counter. */

@@ -2,6 +2,7 @@ import { FreeModelPoolError } from '../errors.js';
 import type { PoolPolicy } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
 import type { AccountWindowState, ClassifiedFailure } from '../types.js';
+import { confirmedAfterAccepted, countWindow, decideSlot, keptFor, learnMinuteLimit, type WindowClock } from './account-window.js';
 import { abortReason, sleepUnlessAborted } from './time.js';
 
 /** Options of `AccountPacer.acquire`. Clock and sleep are injected so tests compress time. */
@@ -30,38 +31,57 @@ interface Frontier {
  * Paces the account's free-model calls below the per-minute cap, so the server's
  * `free-models-per-min` 429 (which every free model shares) is rare rather than routine.
  *
- * A sliding window of send times: at most `limit` sends in any `rateWindowMs`. That is at least as
- * strict as OpenRouter's fixed minute windows. `reserve` checks and records in one synchronous step,
- * so concurrent requests in one process can never overshoot. State lives in the store, so a
- * persistent store shares it across restarts/processes on a best-effort basis.
+ * Send times counted the way limits/account-window.ts says: a sliding window (at most `limit` sends
+ * in any `rateWindowMs`) until a per-minute 429 shows where the server's fixed windows begin, then
+ * those windows. `reserve` checks and records in one synchronous step, so concurrent requests in one
+ * process can never overshoot. State lives in the store, so a persistent store shares it across
+ * restarts/processes on a best-effort basis.
  */
 export class AccountPacer {
   constructor(
     private readonly store: PoolStore,
-    private readonly policy: Pick<PoolPolicy, 'freeRequestsPerWindow' | 'rateWindowMs'> & Partial<Pick<PoolPolicy, 'confirmAccountLimit'>>,
+    private readonly policy: Pick<PoolPolicy, 'freeRequestsPerWindow' | 'rateWindowMs'> &
+      Partial<Pick<PoolPolicy, 'confirmAccountLimit' | 'accountClockMarginMs'>>,
   ) {}
 
   private frontier: Frontier | undefined;
+  /** Reservation times of calls sent and not yet answered (this process's; see countWindow). */
+  private readonly pending: number[] = [];
 
-  /** The current window, pruned to sends within `rateWindowMs` of `now`. */
+  /** The window's clock: its length and the guard band around a boundary. */
+  get clock(): WindowClock {
+    return { windowMs: this.policy.rateWindowMs, guardMs: 2 * this.marginMs };
+  }
+
+  /** How far this clock may be from the server's: PoolPolicy.accountClockMarginMs, a sixtieth of the window by default. */
+  get marginMs(): number {
+    return this.policy.accountClockMarginMs ?? this.policy.rateWindowMs / 60;
+  }
+
+  /** The current window, pruned to the sends that can still count (limits/account-window.ts keptFor). */
   state(now: number): AccountWindowState {
     const stored = this.store.getAccountWindow();
-    const windowStart = now - this.policy.rateWindowMs;
+    const kept = keptFor(stored ?? {}, this.clock);
     const limit = Math.max(1, Math.min(stored?.limit ?? this.policy.freeRequestsPerWindow, this.policy.freeRequestsPerWindow));
     return {
       limit,
-      sentAt: (stored?.sentAt ?? []).filter((t) => t > windowStart && t <= now + this.policy.rateWindowMs).sort((a, b) => a - b),
+      sentAt: (stored?.sentAt ?? []).filter((t) => t > now - kept && t <= now + kept).sort((a, b) => a - b),
       blockedUntil: stored?.blockedUntil ?? 0,
       ...(stored?.confirmed !== undefined ? { confirmed: Math.min(stored.confirmed, limit) } : {}),
+      ...(stored?.serverWindowEdge !== undefined ? { serverWindowEdge: stored.serverWindowEdge } : {}),
     };
+  }
+
+  /** How many calls count against the server's current window now (for the pool's status). */
+  usedInWindow(now: number): number {
+    return countWindow(this.state(now), now, this.clock, this.pending).used;
   }
 
   /** When the next free-model call may be sent: `now` when a slot is free. Reads only. */
   reopensAt(now: number): number {
     const s = this.state(now);
-    let at = Math.max(now, s.blockedUntil);
-    if (s.sentAt.length >= s.limit) at = Math.max(at, s.sentAt[s.sentAt.length - s.limit]! + this.policy.rateWindowMs);
-    return at;
+    const c = countWindow(s, now, this.clock, this.pending);
+    return Math.max(now, s.blockedUntil, c.used >= s.limit ? c.opensAt : now);
   }
 
   /**
@@ -70,73 +90,61 @@ export class AccountPacer {
    */
   reserve(now: number): ReserveResult {
     const s = this.state(now);
-    if (s.blockedUntil > now) {
-      this.store.setAccountWindow(s);
-      return { ok: false, waitUntil: s.blockedUntil };
-    }
-    if (s.sentAt.length >= s.limit) {
-      // The slot frees when the send `limit` places back leaves the window.
-      const oldestBlocking = s.sentAt[s.sentAt.length - s.limit]!;
-      this.store.setAccountWindow(s);
-      return { ok: false, waitUntil: oldestBlocking + this.policy.rateWindowMs };
-    }
-    // Beyond what the server has confirmed, one call at a time: a limit lower than configured then
-    // costs the one call that meets it, not every call in flight when the first 429 arrives.
     // A call that is never settled (a caller that took a slot and vanished) holds the frontier one window at most.
-    if (this.frontier && now - this.frontier.reservedAt >= this.policy.rateWindowMs) this.endFrontier(this.frontier.reservedAt, false);
-    if (this.policy.confirmAccountLimit && s.sentAt.length >= (s.confirmed ?? Math.ceil(s.limit / 2))) {
-      if (this.frontier) {
-        this.store.setAccountWindow(s);
-        return { ok: false, waitUntil: this.frontier.reservedAt + this.policy.rateWindowMs, confirming: this.frontier.answered };
-      }
+    if (this.frontier && now - this.frontier.reservedAt >= this.policy.rateWindowMs) this.endFrontier(this.frontier.reservedAt, false, now);
+    const d = decideSlot({
+      state: s,
+      now,
+      clock: this.clock,
+      pending: this.pending,
+      frontierAt: this.frontier?.reservedAt,
+      confirm: this.policy.confirmAccountLimit ?? false,
+    });
+    if (!d.ok) {
+      this.store.setAccountWindow(s);
+      return d.confirming && this.frontier ? { ok: false, waitUntil: d.waitUntil, confirming: this.frontier.answered } : { ok: false, waitUntil: d.waitUntil };
+    }
+    if (d.frontier) {
       let resolve!: () => void;
       const answered = new Promise<void>((r) => (resolve = r));
       this.frontier = { reservedAt: now, answered, resolve };
     }
     s.sentAt.push(now);
+    this.pending.push(now);
     this.store.setAccountWindow(s);
     return { ok: true };
   }
 
   /** The call beyond the confirmed count was answered (or not sent): the next may go. */
-  private endFrontier(reservedAt: number, accepted: boolean): void {
+  private endFrontier(reservedAt: number, accepted: boolean, now = reservedAt): void {
     const f = this.frontier;
     if (!f || f.reservedAt !== reservedAt) return;
     this.frontier = undefined;
-    if (accepted) {
-      const window = this.store.getAccountWindow();
-      // Slow start: the call past the confirmed count was accepted, so the window is trusted with
-      // twice what it holds now (at most the limit). A limit at its configured value is confirmed
-      // after one such call; one held at half of it costs the single call that meets it.
-      if (window) {
-        const trusted = Math.min(window.limit, Math.max((window.confirmed ?? 0) + 1, 2 * window.sentAt.length));
-        this.store.setAccountWindow({ ...window, confirmed: Math.max(window.confirmed ?? 0, trusted) });
-      }
+    const window = this.store.getAccountWindow();
+    if (accepted && window) {
+      const s = this.state(now);
+      this.store.setAccountWindow({ ...window, confirmed: confirmedAfterAccepted(s, countWindow(s, now, this.clock, this.pending).used) });
     }
     f.resolve();
   }
 
   /**
-   * Learns from the server's per-minute 429: blocks until its reset (at most, and by default, one
-   * window from now) and follows `X-RateLimit-Limit` (the server has been seen enforcing 16 instead
-   * of 20), never above the configured policy. Failures of other reasons are ignored: a daily 429's limit is 50/1000.
+   * Learns from the server's per-minute 429 (limits/account-window.ts learnMinuteLimit): its reset,
+   * its `X-RateLimit-Limit` and where its windows begin. Failures of other reasons are ignored: a
+   * daily 429's limit is 50/1000.
    */
   observe429(failure: ClassifiedFailure, now: number): void {
     if (failure.reason !== 'account_minute_limit') return;
     const s = this.state(now);
-    // A per-minute window reopens within one window: a reset further away can only be clock skew
-    // (the server's clock ahead of ours), and honouring it would block every free call for no reason.
-    const oneWindow = now + this.policy.rateWindowMs;
-    const until = failure.retryAt !== undefined && failure.retryAt > now ? Math.min(failure.retryAt, oneWindow) : oneWindow;
-    s.blockedUntil = Math.max(s.blockedUntil, until);
-    if (failure.rateLimitLimit !== undefined && failure.rateLimitLimit >= 1) {
-      s.limit = Math.min(this.policy.freeRequestsPerWindow, Math.floor(failure.rateLimitLimit));
-    } else if (this.policy.confirmAccountLimit && s.confirmed !== undefined && s.confirmed >= 1 && s.sentAt.length > s.confirmed) {
-      // No header: the server accepted the confirmed count and refused the one beyond it.
-      s.limit = Math.min(s.limit, s.confirmed);
-    }
-    if (s.confirmed !== undefined) s.confirmed = Math.min(s.confirmed, s.limit);
-    this.store.setAccountWindow(s);
+    const used = countWindow(s, now, this.clock, this.pending).used;
+    this.store.setAccountWindow(
+      learnMinuteLimit(s, failure, now, used, {
+        configuredLimit: this.policy.freeRequestsPerWindow,
+        windowMs: this.policy.rateWindowMs,
+        marginMs: this.marginMs,
+        confirm: this.policy.confirmAccountLimit ?? false,
+      }),
+    );
   }
 
   /**
@@ -180,7 +188,8 @@ export class AccountPacer {
    * instead makes "at most N in any window" hold for the server's windows too.
    */
   settle(reservedAt: number, answeredAt: number, accepted = true): void {
-    this.endFrontier(reservedAt, accepted);
+    this.endFrontier(reservedAt, accepted, answeredAt);
+    this.forgetPending(reservedAt);
     if (!(answeredAt > reservedAt)) return;
     const window = this.store.getAccountWindow();
     const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
@@ -196,10 +205,16 @@ export class AccountPacer {
    */
   release(reservedAt: number): void {
     this.endFrontier(reservedAt, false);
+    this.forgetPending(reservedAt);
     const window = this.store.getAccountWindow();
     const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
     if (!window || i < 0) return;
     this.store.setAccountWindow({ ...window, sentAt: window.sentAt.filter((_, j) => j !== i) });
+  }
+
+  private forgetPending(reservedAt: number): void {
+    const i = this.pending.lastIndexOf(reservedAt);
+    if (i >= 0) this.pending.splice(i, 1);
   }
 }
 

@@ -78,7 +78,7 @@ export function poolStatus(
   return {
     at: now,
     tiers,
-    account: { limit: window.limit, windowMs: policy.rateWindowMs, sentInWindow: window.sentAt.length, nextSlotAt: pacer.reopensAt(now) },
+    account: { limit: window.limit, windowMs: policy.rateWindowMs, sentInWindow: pacer.usedInWindow(now), nextSlotAt: pacer.reopensAt(now) },
     daily: {
       ...(daily.limit !== undefined ? { limit: daily.limit } : {}),
       ...(daily.remaining !== undefined ? { remaining: daily.remaining } : {}),

@@ -74,6 +74,13 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
   if (!(Number.isFinite(policy.maxWaitMs) && policy.maxWaitMs >= 0)) {
     throw new PoolConfigError('policy.maxWaitMs', `policy.maxWaitMs must be 0 or more milliseconds, got ${policy.maxWaitMs}`);
   }
+  const margin = policy.accountClockMarginMs;
+  if (margin !== undefined && !(Number.isFinite(margin) && margin >= 0 && margin * 4 < policy.rateWindowMs)) {
+    throw new PoolConfigError(
+      'policy.accountClockMarginMs',
+      `policy.accountClockMarginMs must be 0 or more milliseconds and under a quarter of rateWindowMs (${policy.rateWindowMs}), got ${margin}`,
+    );
+  }
   if (!(policy.cooldownJitter >= 0 && policy.cooldownJitter <= 1)) {
     throw new PoolConfigError('policy.cooldownJitter', `policy.cooldownJitter must be between 0 and 1, got ${policy.cooldownJitter}`);
   }

@@ -43,6 +43,23 @@ describe('an account limit lower than configured', () => {
     expect(h.pool.store.getAccountWindow()).toMatchObject({ limit: 10, confirmed: 10 });
   });
 
+  it('held at 10 per window and allowed to wait one window: every request is answered at the reset, not an answer late', async () => {
+    const windowMs = 400;
+    h = await startHarness(
+      { account: { perMinute: 10, windowMs }, latencyMs: [5, 15] },
+      { policy: { freeRequestsPerWindow: 20, rateWindowMs: windowMs, maxWaitMs: windowMs, requestDeadlineMs: 20_000 } },
+    );
+    // The simulator's windows are aligned to multiples of their length, as OpenRouter's are to the
+    // minute; start 20 ms into one so the first requests do not begin on its boundary.
+    await new Promise((r) => setTimeout(r, windowMs - (Date.now() % windowMs) + 20));
+    const r = await closedLoop(40, 8, (i) => h!.pool.generateText({ tier: 'small', prompt: `request ${i}` }));
+    // Counted as a sliding window, each reset would open only once the last window's answers had
+    // slid out, and requests that began waiting just after a boundary would wait past their one window.
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(40);
+    expect(h.sim.stats().total).toBeLessThanOrEqual(41);
+  });
+
   it('at exactly its configured limit, the first window confirms it and later windows run at full width', async () => {
     h = await startHarness({ account: { perMinute: 6, windowMs: 300 } }, { policy: { freeRequestsPerWindow: 6, rateWindowMs: 300, maxWaitMs: 5_000 } });
     const r = await closedLoop(18, 6, (i) => h!.pool.generateText({ tier: 'small', prompt: `request ${i}` }));

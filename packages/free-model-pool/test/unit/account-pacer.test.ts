@@ -156,4 +156,51 @@ describe('AccountPacer under real concurrency', () => {
     expect(pacer.state(now).blockedUntil).toBe(now + policy.rateWindowMs);
     expect(pacer.reserve(now + policy.rateWindowMs)).toEqual({ ok: true });
   });
+
+  describe('once a per-minute 429 has shown where the server windows begin', () => {
+    // Margin: a sixtieth of the 60 s window, 1 s; calls up to 2 s before a boundary count after it too.
+    const limited = (retryAt: number) => ({ reason: 'account_minute_limit' as const, message: 'm', retryAt, rateLimitLimit: 10 });
+
+    it('a new window takes the full limit at its boundary, though the last window answered less than a window ago', () => {
+      const pacer = new AccountPacer(new MemoryStore(), policy);
+      for (let i = 0; i < 10; i++) {
+        expect(pacer.reserve(1_000 + i).ok).toBe(true);
+        pacer.settle(1_000 + i, 5_000 + i);
+      }
+      pacer.observe429(limited(60_000), 6_000);
+      // 1 s of clock margin past the reset; a sliding window would stay shut until 65 009.
+      expect(pacer.reserve(60_999)).toEqual({ ok: false, waitUntil: 61_000 });
+      let ok = 0;
+      for (let i = 0; i < 15; i++) if (pacer.reserve(61_000).ok) ok++;
+      expect(ok).toBe(10);
+      expect(pacer.reserve(61_000)).toEqual({ ok: false, waitUntil: 121_000 });
+      expect(pacer.usedInWindow(61_000)).toBe(10);
+    });
+
+    it('a call still in flight at a boundary, or answered just before it, counts in the new window too', () => {
+      const pacer = new AccountPacer(new MemoryStore(), policy);
+      pacer.observe429(limited(60_000), 30_000);
+      // Edge at 61 000: windows [61 000, 121 000), [121 000, 181 000) …
+      for (let i = 0; i < 10; i++) expect(pacer.reserve(100_000 + i).ok).toBe(true);
+      for (let i = 0; i < 8; i++) pacer.settle(100_000 + i, 101_000); // answered long before the boundary
+      pacer.settle(100_008, 120_000); // answered 1 s before it: inside the 2 s guard band
+      // 100 009 is still in flight.
+      expect(pacer.usedInWindow(121_000)).toBe(2);
+      let ok = 0;
+      for (let i = 0; i < 10; i++) if (pacer.reserve(121_000).ok) ok++;
+      expect(ok).toBe(8);
+    });
+
+    it('a reset already past moves the boundary later; one more than a window away goes back to the sliding count', () => {
+      const pacer = new AccountPacer(new MemoryStore(), policy);
+      // The server's clock is behind ours: its reset reads as 500 ms ago.
+      pacer.observe429(limited(59_500), 60_000);
+      expect(pacer.state(60_000).serverWindowEdge).toBe(61_000);
+      pacer.observe429(limited(60_000 + 11 * 60_000), 200_000);
+      expect(pacer.state(200_000).serverWindowEdge).toBeUndefined();
+      // Sliding again: the slots taken at 260 000 hold until 320 000, boundaries or not.
+      for (let i = 0; i < 10; i++) expect(pacer.reserve(260_000).ok).toBe(true);
+      expect(pacer.reserve(301_000)).toEqual({ ok: false, waitUntil: 320_000 });
+    });
+  });
 });

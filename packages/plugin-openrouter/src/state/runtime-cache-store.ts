@@ -28,7 +28,8 @@ const healthSchema = z.object({
 const persistedSchema = z.object({
   version: z.literal(1),
   health: z.array(z.tuple([z.string(), healthSchema])),
-  accountWindow: z.object({ limit: z.number(), sentAt: z.array(z.number()), blockedUntil: z.number(), confirmed: z.number().optional() }).optional(),
+  accountWindow: z.object({ limit: z.number(), sentAt: z.array(z.number()), blockedUntil: z.number(), confirmed: z.number().optional(), serverWindowEdge: z.number().optional() })
+    .optional(),
   daily: z
     .object({ limit: z.number().optional(), remaining: z.number().optional(), resetAt: z.number().optional(), exhaustedUntil: z.number() })
     .optional(),
