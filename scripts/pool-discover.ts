@@ -4,7 +4,8 @@
  * file the plugin loads. See docs/catalog-and-probing.md.
  */
 import { relative } from 'node:path';
-import { buildPools, CatalogError, whyNotFree, type CatalogModel, type FreeModelEntry, TIERS } from '@freepool/free-model-pool';
+import { buildPools, CatalogError, recogniseSpecialist, whyNotFree, type CatalogModel, type FreeModelEntry, TIERS } from '@freepool/free-model-pool';
+import { SPECIALIST_SIGNS } from '@freepool/free-model-pool/internal';
 import { parseCli, parseOrExit, timeOption } from './lib/args.js';
 import { loadCatalog } from './lib/catalog-source.js';
 import { baseUrlFrom } from './lib/env.js';
@@ -57,6 +58,7 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo): 
   }
 
   io.out(renderTiers(file.models, file.pools));
+  io.out(renderSpecialists(catalog.models, file.models));
   io.out(renderExcluded(catalog.models, now));
   io.out(
     `${catalog.models.length} catalog entries from ${catalog.source}, ${file.models.length} free` +
@@ -97,11 +99,27 @@ export function renderTiers(models: FreeModelEntry[], pools: Record<string, stri
     parts.push(`${tier.toUpperCase()} (${ids.length})`);
     const rows = ids.map((id, i) => {
       const e = byId.get(id)!;
-      return [i + 1, id, formatSize(e), formatContext(e.contextLength), formatJson(e), e.score.toFixed(2)];
+      return [i + 1, id, formatSize(e), formatContext(e.contextLength), formatJson(e), e.score.toFixed(2), e.specialty ?? '-'];
     });
-    parts.push(renderTable(['#', 'model', 'size', 'context', 'json', 'score'], rows, ['right', 'left', 'right', 'right', 'left', 'right']));
+    parts.push(
+      renderTable(['#', 'model', 'size', 'context', 'json', 'score', 'specialist'], rows, ['right', 'left', 'right', 'right', 'left', 'right', 'left']),
+    );
   }
   return parts.join('\n');
+}
+
+/** The free specialists, with the sign that made each one: why it sits behind the general models. */
+function renderSpecialists(catalog: CatalogModel[], free: FreeModelEntry[]): string {
+  const byId = new Map(catalog.map((m) => [m.id, m]));
+  const lines = free
+    .filter((e) => e.specialty)
+    .map((e) => {
+      const match = recogniseSpecialist(byId.get(e.id)!)!;
+      return `  ${e.id}: ${SPECIALIST_SIGNS[match.specialty].label} (${match.because})`;
+    });
+  return lines.length
+    ? `Specialists, ranked after the general models of their tier (${lines.length}):\n${lines.join('\n')}`
+    : 'Specialists: none';
 }
 
 /** Zero-priced or `:free` entries that were not counted, with why: the traps, made visible. */

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DefaultPoolFile, FailureReason, FreeModelEntry, Tier } from '@freepool/free-model-pool';
 import { TIERS } from '@freepool/free-model-pool';
+import { specialistsLast } from '@freepool/free-model-pool/internal';
 import { renderChartSvg, type ChartRow } from './chart.js';
 import type { ProbeKind, ProbeOutcome } from './probe-calls.js';
 import { percentile, round } from './stats.js';
@@ -164,7 +165,9 @@ export const SLOW_FACTOR = 3;
  *      median p50), then by their previous position;
  *   2. models not measured, in their previous order;
  *   3. models that never answered.
- * Nothing is added or removed. Latency alone never lifts a tiny model above a stronger one.
+ * Specialists (coding, OCR, … models: the file's `specialty`) stay behind the general models that
+ * answered or were not measured, as discovery ranks them. Nothing is added or removed. Latency alone
+ * never lifts a tiny model above a stronger one.
  */
 export function reorderPool(pool: DefaultPoolFile, models: ModelReport[]): DefaultPoolFile {
   const byId = new Map(models.filter((m) => m.successRate !== null).map((m) => [m.id, m]));
@@ -179,7 +182,8 @@ export function reorderPool(pool: DefaultPoolFile, models: ModelReport[]): Defau
     good.sort((a, b) => bucket(b) - bucket(a) || slow(a) - slow(b) || pos.get(a)! - pos.get(b)!);
     const unmeasured = ids.filter((id) => !byId.has(id));
     const dead = ids.filter((id) => byId.get(id)?.successRate === 0);
-    tiers[tier] = [...good, ...unmeasured, ...dead];
+    const facts = (id: string) => ({ id, score: pool.models[id]?.score ?? 0, specialty: pool.models[id]?.specialty });
+    tiers[tier] = [...specialistsLast([...good, ...unmeasured], facts), ...dead];
   }
   return { ...pool, tiers };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { main } from '../pool-discover.js';
 import { memoryIo } from '../lib/io.js';
-import { NEWEST_SNAPSHOT, runScript, SHARED_DIR, SNAPSHOTS, snapshotsPresent, tempDir } from './helpers.js';
+import { NEWEST_SNAPSHOT, REPO_ROOT, runScript, SHARED_DIR, SNAPSHOTS, snapshotsPresent, tempDir } from './helpers.js';
 
 const NOW = '2026-05-01';
 const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
@@ -39,6 +39,7 @@ describe.skipIf(!snapshotsPresent)('pool:discover over the real snapshots', () =
         expect(defaults.models[m.id]).toEqual({
           id: m.id, name: m.name, contextLength: m.contextLength, maxCompletionTokens: m.maxCompletionTokens,
           vision: m.vision, structuredOutputs: m.structuredOutputs, responseFormat: m.responseFormat,
+          score: m.score, ...(m.specialty ? { specialty: m.specialty } : {}),
         });
       }
       const bytes = [read(out, 'available-free-models.json'), read(out, 'default-pools.json')];
@@ -54,6 +55,24 @@ describe.skipIf(!snapshotsPresent)('pool:discover over the real snapshots', () =
     expect(r.stdout).toMatch(/openrouter\/free: OpenRouter router or stealth model/);
     expect(r.stdout).toMatch(/google\/lyria-3-pro-preview: no :free suffix/);
     expect(r.stdout).toMatch(/371 catalog entries from models-2026-05-01\.json, 29 free/);
+  });
+
+  it('the newest snapshot names each specialist it ranked last, with the sign that made it one', async () => {
+    const r = await discover(['--catalog', NEWEST_SNAPSHOT, '--dry-run', '--now', NOW]);
+    expect(r.stdout).toMatch(/Specialists, ranked after the general models of their tier \(4\):/);
+    expect(r.stdout).toMatch(/qwen\/qwen3-coder:free: coding model \(name word "coder"\)/);
+    expect(r.stdout).toMatch(/poolside\/laguna-m\.1:free: coding model \(description: "coding agent"\)/);
+    expect(r.stdout).toMatch(/baidu\/qianfan-ocr-fast:free: OCR model \(name word "ocr"\)/);
+  });
+
+  it('the committed files are what pool:discover writes from the newest snapshot', async () => {
+    // Any date after the snapshot's two expiring models left (2026-05-08) writes the same bytes.
+    const out = join(tmp.dir, 'committed');
+    const r = await discover(['--catalog', NEWEST_SNAPSHOT, '--out', out, '--now', '2026-11-01']);
+    expect(r.code, r.stderr).toBe(0);
+    const regenerate = 'regenerate with: bun run pool:discover --catalog ../shared/fixtures/openrouter-catalog/models-2026-05-01.json';
+    expect(read(REPO_ROOT, 'available-free-models.json'), regenerate).toBe(read(out, 'available-free-models.json'));
+    expect(read(REPO_ROOT, 'packages/free-model-pool/src/catalog/default-pools.json'), regenerate).toBe(read(out, 'default-pools.json'));
   });
 });
 
@@ -79,6 +98,9 @@ describe.skipIf(!snapshotsPresent)('pool:discover: file and HTTP give the same p
     expect(file.source).toBe('models-2026-05-01.json');
     expect(http.pools).toEqual(file.pools);
     expect(http.models).toEqual(file.models);
+    const defaults = (dir: string) => ({ ...JSON.parse(read(join(tmp.dir, dir), 'default-pools.json')), source: undefined });
+    expect(defaults('http')).toEqual(defaults('file'));
+    expect(http.models.filter((m: { specialty?: string }) => m.specialty).length).toBeGreaterThan(0);
     expect(sim.stats().total).toBe(0); // reading the catalog is not a model call
   });
 });

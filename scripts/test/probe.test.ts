@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Scenario, type Simulator } from '@freepool/openrouter-simulator';
 import { main } from '../pool-probe.js';
 import { memoryIo } from '../lib/io.js';
-import { FAKE_KEY, REPO_ROOT, runScript, tempDir } from './helpers.js';
+import { FAKE_KEY, NEWEST_SNAPSHOT, REPO_ROOT, runScript, snapshotsPresent, tempDir } from './helpers.js';
 
 const DEFAULT_POOLS = `${REPO_ROOT}/packages/free-model-pool/src/catalog/default-pools.json`;
 const MODELS = ['google/gemma-3-27b-it:free', 'google/gemma-3-4b-it:free', 'meta-llama/llama-3.2-3b-instruct:free', 'openai/gpt-oss-120b:free'];
@@ -121,6 +121,23 @@ describe('pool:probe against the simulator', () => {
     expect(after.tiers.small.at(-1)).toBe(broken);
     expect(after.tiers.vision[0]).toBe(healthy);
     expect(after.tiers.vision.at(-1)).toBe(broken);
+  });
+
+  it.skipIf(!snapshotsPresent)('--update-pool keeps a coding model that answered every call behind the general models', async () => {
+    const coder = 'qwen/qwen3-coder:free';
+    sim = await startSimulator({ apiKey: FAKE_KEY, catalog: NEWEST_SNAPSHOT, scenario: { seed: 3, account: TINY_LIMIT } });
+    const poolFile = join(tmp.dir, 'pool-coder.json');
+    copyFileSync(DEFAULT_POOLS, poolFile);
+    const before = JSON.parse(readText(poolFile));
+    const r = await probe(['--models', coder, '--timeout-ms', '5000', '--out', join(tmp.dir, 'coder'), '--update-pool', '--pool-file', poolFile], pacingEnv(sim));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readText(join(tmp.dir, 'coder', 'probe-report.json'))).models[0]).toMatchObject({ id: coder, successRate: 1 });
+    // Measured best, yet still a specialist: it stays behind the general models, which keep their order.
+    const after = JSON.parse(readText(poolFile));
+    const general = before.tiers.large.filter((id: string) => !before.models[id].specialty);
+    expect(after.tiers.large.slice(0, general.length)).toEqual(general);
+    expect(after.tiers.large[general.length]).toBe(coder);
+    expect(after.models[coder]).toEqual(before.models[coder]); // score and specialty survive the rewrite
   });
 
   it('without a key: a clear message, exit 1, no call', async () => {

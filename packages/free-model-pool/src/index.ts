@@ -55,6 +55,10 @@ export {
   derivePoolFromCatalog,
   loadDefaultPools,
   parseDefaultPoolFile,
+  SPECIALTIES,
+  recogniseSpecialist,
+  type Specialty,
+  type SpecialistMatch,
   type ParsedCatalog,
   type BuildPoolsOptions,
   type FetchCatalogOptions,
@@ -65,4 +69,5 @@ export {
   type FreeModelEntry,
   type PoolFile,
   type DefaultPoolFile,
+  type DefaultPoolModel,
 } from './catalog/index.js';

@@ -17,5 +17,6 @@ export { stripCodeFences, parseLenientJson } from './pool/calls/object-output.js
 export { normalizeBaseURL } from './openrouter/client.js';
 export { parseImageUrl, passThroughImageUrls, type ImageInput } from './openrouter/image-input.js';
 
-// Catalog internals: the classifier's rules and size reading.
+// Catalog internals: the classifier's rules, size reading, the specialists' signs and the ranking.
 export { CLASSIFY_RULES, SCORE_WEIGHTS, hasImageInput, expiresAt, readSize, modelSize, effectiveSizeB, type ModelSize } from './catalog/index.js';
+export { SPECIALIST_SIGNS, specialistsLast, type SpecialistSigns, type Rankable } from './catalog/index.js';

@@ -75,6 +75,7 @@ export async function refreshFromCatalog(
       now: Date.now(),
       pinned: settings.pinnedPools,
       exclusive: true,
+      allowSpecialists: settings.allowSpecialists,
       source: `${settings.baseURL}/models`,
     });
   } catch (error) {
@@ -86,7 +87,7 @@ export async function refreshFromCatalog(
     return false;
   }
   for (const w of derived.warnings) runtime.logger.debug({ src: LOG_SOURCE, why }, `catalog: ${w}`);
-  const built = buildPoolDefinition(loadDefaultPools(), settings, derived, entry.gone);
+  const built = buildPoolDefinition(loadDefaultPools({ allowSpecialists: settings.allowSpecialists }), settings, derived, entry.gone);
   for (const note of built.notes) runtime.logger.warn({ src: LOG_SOURCE, why }, note);
   entry.pool.setPool(built.definition);
   runtime.logger.info(

@@ -1,9 +1,9 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type CallPriority, type LastResortSettings, type PoolPolicy, type Tier } from '@freepool/free-model-pool';
+import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type CallPriority, type LastResortSettings, type PoolPolicy, type Specialty, type Tier } from '@freepool/free-model-pool';
 import { countsAsFreeCall } from '@freepool/free-model-pool/internal';
 import { z } from 'zod';
-import { nextHandler, noticeText, priorityOverrides, reserve } from './settings/fallback-fields.js';
-import { asText, boolean, clip, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs, tierFallback } from './settings/fields.js';
+import { lastResortSettings, nextHandler, noticeText, priorityOverrides, reserve } from './settings/fallback-fields.js';
+import { asText, boolean, clip, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs, specialtyList, tierFallback } from './settings/fields.js';
 import { postgresUrl, sharedStateSettings, type SharedStateSettings } from './settings/state-fields.js';
 
 /**
@@ -32,6 +32,8 @@ export interface PluginSettings {
   preferredModels: Partial<Record<Tier, string>>;
   /** OPENROUTER_{SMALL,LARGE,VISION}_POOL: replaces the tier's default pool. */
   pinnedPools: Partial<Record<Tier, string[]>>;
+  /** OPENROUTER_ALLOW_SPECIALISTS: specialist kinds ranked with the general models (default none). */
+  allowSpecialists: Specialty[];
   /** Only the policy numbers the user set; the engine fills in the rest from DEFAULT_POLICY. */
   policy: Partial<PoolPolicy>;
   embeddingModel?: string;
@@ -88,6 +90,7 @@ const schema = z.object({
   OPENROUTER_SMALL_POOL: modelList,
   OPENROUTER_LARGE_POOL: modelList,
   OPENROUTER_VISION_POOL: modelList,
+  OPENROUTER_ALLOW_SPECIALISTS: specialtyList,
   OPENROUTER_FREE_RPM: positiveInt,
   OPENROUTER_RATE_WINDOW_MS: positiveMs,
   OPENROUTER_MAX_WAIT_MS: nonNegativeMs,
@@ -232,6 +235,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     appTitle: s.OPENROUTER_X_TITLE,
     preferredModels,
     pinnedPools,
+    allowSpecialists: s.OPENROUTER_ALLOW_SPECIALISTS ?? [],
     policy,
     embeddingModel: s.OPENROUTER_EMBEDDING_MODEL ?? genericModel('EMBEDDING_MODEL', s.EMBEDDING_MODEL, warnRedacted),
     embeddingDimensions,
@@ -248,31 +252,6 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
       s.OPENROUTER_NOTICE === false
         ? false
         : { daily: s.OPENROUTER_NOTICE ?? DEFAULT_NOTICE, busy: s.OPENROUTER_BUSY_NOTICE === false ? (s.OPENROUTER_NOTICE ?? DEFAULT_NOTICE) : (s.OPENROUTER_BUSY_NOTICE ?? DEFAULT_BUSY_NOTICE) },
-  };
-}
-
-/** The engine's last resort from OPENROUTER_LAST_RESORT_*: the URL and the model go together. */
-function lastResortSettings(s: {
-  OPENROUTER_LAST_RESORT_URL?: string;
-  OPENROUTER_LAST_RESORT_MODEL?: string;
-  OPENROUTER_LAST_RESORT_API_KEY?: string;
-  OPENROUTER_LAST_RESORT_TIMEOUT_MS?: number;
-}): LastResortSettings | undefined {
-  const url = s.OPENROUTER_LAST_RESORT_URL;
-  const model = s.OPENROUTER_LAST_RESORT_MODEL;
-  if (url === undefined && model === undefined) return undefined;
-  if (url === undefined || model === undefined) {
-    const missing = url === undefined ? 'OPENROUTER_LAST_RESORT_URL' : 'OPENROUTER_LAST_RESORT_MODEL';
-    throw new PoolConfigError(
-      missing,
-      `${missing} is not set: a last resort needs both OPENROUTER_LAST_RESORT_URL (an OpenAI-compatible server such as http://127.0.0.1:11434/v1) and OPENROUTER_LAST_RESORT_MODEL (a model it serves, such as llama3.2).`,
-    );
-  }
-  return {
-    baseURL: url,
-    model,
-    ...(s.OPENROUTER_LAST_RESORT_API_KEY ? { apiKey: s.OPENROUTER_LAST_RESORT_API_KEY } : {}),
-    ...(s.OPENROUTER_LAST_RESORT_TIMEOUT_MS ? { timeoutMs: s.OPENROUTER_LAST_RESORT_TIMEOUT_MS } : {}),
   };
 }
 

@@ -40,7 +40,7 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     return entry;
   }
 
-  const built = buildPoolDefinition(loadDefaultPools(), settings);
+  const built = buildPoolDefinition(loadDefaultPools({ allowSpecialists: settings.allowSpecialists }), settings);
   // Every agent on this key, in any process or machine pointed at the same database, shares the
   // account window, the daily counter and model health (OPENROUTER_STATE_URL, else the agent's own database).
   const shared = await openSharedState(runtime, settings, {

@@ -2,7 +2,9 @@ import type { PoolModel, Tier } from '../types.js';
 import { TIERS } from '../types.js';
 import { classifyModel, hasImageInput } from './tier-rules.js';
 import { isFreeModel } from './free.js';
-import type { CatalogModel, DefaultPoolFile, FreeModelEntry, PoolFile } from './types.js';
+import { compareForChat } from './rank.js';
+import type { Specialty } from './specialists.js';
+import type { CatalogModel, DefaultPoolFile, DefaultPoolModel, FreeModelEntry, PoolFile } from './types.js';
 
 export interface BuildPoolsOptions {
   /** Reference time for expiration dates (epoch ms or Date). */
@@ -11,6 +13,8 @@ export interface BuildPoolsOptions {
   source?: string;
   /** Only pass a time that comes from the catalog itself, so reruns stay byte-identical. */
   generatedAt?: string;
+  /** Specialist kinds that rank as general models (the user's choice); default none. */
+  allowSpecialists?: readonly Specialty[];
 }
 
 /** The PoolModel fields of a catalog entry, in a fixed key order (stable JSON). */
@@ -35,16 +39,12 @@ export function toFreeModelEntry(m: CatalogModel): FreeModelEntry {
     ...(c.activeB !== undefined ? { activeB: c.activeB } : {}),
     tiers: c.tiers,
     score: c.score,
+    ...(c.specialty ? { specialty: c.specialty } : {}),
     expirationDate: m.expirationDate,
   };
 }
 
-/** Best first: score descending, then id ascending so equal scores have a stable order. */
-export function compareByScore(a: { id: string; score: number }, b: { id: string; score: number }): number {
-  return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Keeps the free models of a parsed catalog, classifies them, and orders each tier by score. */
+/** Keeps the free models of a parsed catalog, classifies them, and orders each tier (rank.ts). */
 export function buildPools(models: CatalogModel[], opts: BuildPoolsOptions): PoolFile {
   const free = models
     .filter((m) => isFreeModel(m, opts.now))
@@ -54,7 +54,7 @@ export function buildPools(models: CatalogModel[], opts: BuildPoolsOptions): Poo
   for (const tier of TIERS) {
     pools[tier] = free
       .filter((e) => e.tiers.includes(tier))
-      .sort(compareByScore)
+      .sort(compareForChat(opts.allowSpecialists))
       .map((e) => e.id);
   }
   return {
@@ -67,7 +67,7 @@ export function buildPools(models: CatalogModel[], opts: BuildPoolsOptions): Poo
 
 /** The default pool file (PoolDefinition + provenance) of a discovery result. */
 export function toDefaultPools(file: PoolFile): DefaultPoolFile {
-  const models: Record<string, PoolModel> = {};
+  const models: Record<string, DefaultPoolModel> = {};
   for (const e of file.models) {
     models[e.id] = {
       id: e.id,
@@ -77,6 +77,8 @@ export function toDefaultPools(file: PoolFile): DefaultPoolFile {
       vision: e.vision,
       structuredOutputs: e.structuredOutputs,
       responseFormat: e.responseFormat,
+      score: e.score,
+      ...(e.specialty ? { specialty: e.specialty } : {}),
     };
   }
   return {

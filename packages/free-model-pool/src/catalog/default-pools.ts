@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { PoolDefinition } from '../settings.js';
 import type { Tier } from '../types.js';
 import { TIERS } from '../types.js';
+import { compareForChat } from './rank.js';
+import { SPECIALTIES, type Specialty } from './specialists.js';
 // Imported as a module (not read from disk) so it works from src under vitest/bun and from dist:
 // tsc copies imported JSON into dist. Regenerate with `bun run pool:discover`.
 import committed from './default-pools.json' with { type: 'json' };
@@ -15,6 +17,9 @@ const poolModelSchema = z.object({
   vision: z.boolean(),
   structuredOutputs: z.boolean(),
   responseFormat: z.boolean(),
+  // Ranking facts (rank.ts); kept so `allowSpecialists` can re-rank without a catalog.
+  score: z.number().optional(),
+  specialty: z.enum(SPECIALTIES).optional(),
 });
 
 const defaultPoolFileSchema = z.object({
@@ -39,8 +44,18 @@ export function parseDefaultPoolFile(json: unknown, what = 'default-pools.json')
   return r.data as DefaultPoolFile;
 }
 
-/** The default pool the plugin starts from (generated from a catalog snapshot; a fresh copy each call). */
-export function loadDefaultPools(): PoolDefinition {
+/**
+ * The default pool the plugin starts from (generated from a catalog snapshot; a fresh copy each call).
+ * With `allowSpecialists`, each tier is re-ranked by the score and kind the file records, as
+ * `derivePoolFromCatalog` would rank the same catalog; without it, the file's order is kept.
+ */
+export function loadDefaultPools(opts: { allowSpecialists?: readonly Specialty[] } = {}): PoolDefinition {
   const file = parseDefaultPoolFile(structuredClone(committed));
-  return { tiers: file.tiers as Record<Tier, string[]>, models: file.models };
+  const tiers = file.tiers as Record<Tier, string[]>;
+  if (opts.allowSpecialists?.length) {
+    const rank = compareForChat(opts.allowSpecialists);
+    const facts = (id: string) => ({ id, score: file.models[id]?.score ?? 0, specialty: file.models[id]?.specialty });
+    for (const tier of TIERS) tiers[tier] = [...tiers[tier]].sort((a, b) => rank(facts(a), facts(b)));
+  }
+  return { tiers, models: file.models };
 }

@@ -4,6 +4,7 @@ import { TIERS } from '../types.js';
 import { buildPools, toDefaultPools } from './build.js';
 import { whyNotFree } from './free.js';
 import { parseCatalog } from './parse.js';
+import type { Specialty } from './specialists.js';
 
 export interface DerivePoolOptions {
   /** Reference time for expiration dates. */
@@ -18,6 +19,8 @@ export interface DerivePoolOptions {
    * Default false: the tier's other free models follow the pinned ones, by score.
    */
   exclusive?: boolean;
+  /** Specialist kinds that rank as general models (rank.ts); default none. Pinned ids keep their place. */
+  allowSpecialists?: readonly Specialty[];
   /** Provenance for warnings, e.g. the catalog URL. */
   source?: string;
 }
@@ -37,7 +40,7 @@ export interface DerivedPool extends PoolDefinition {
  */
 export function derivePoolFromCatalog(json: unknown, opts: DerivePoolOptions): DerivedPool {
   const { models: catalog, warnings } = parseCatalog(json, { source: opts.source });
-  const file = buildPools(catalog, { now: opts.now, source: opts.source });
+  const file = buildPools(catalog, { now: opts.now, source: opts.source, allowSpecialists: opts.allowSpecialists });
   const derived = toDefaultPools(file);
   const byId = new Map(catalog.map((m) => [m.id, m]));
   const dropped = new Set<string>();

@@ -19,6 +19,11 @@ const stringList = z.array(z.string()).nullish();
 const entrySchema = z.object({
   id: z.string().min(1),
   name: z.string(),
+  // Read only to recognise single-purpose models; an odd value is ignored rather than failing the entry.
+  description: z
+    .unknown()
+    .optional()
+    .transform((v) => (typeof v === 'string' ? v : undefined)),
   created: z.number().nullish(),
   context_length: z.number().nullable(),
   architecture: z.object({
@@ -120,6 +125,7 @@ function toCatalogModel(e: Entry): CatalogModel {
   return {
     id: e.id,
     name: e.name,
+    ...(e.description ? { description: e.description } : {}),
     ...(typeof e.created === 'number' ? { created: e.created } : {}),
     contextLength: e.context_length ?? e.top_provider?.context_length ?? 0,
     maxCompletionTokens: e.top_provider?.max_completion_tokens ?? null,

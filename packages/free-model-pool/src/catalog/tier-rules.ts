@@ -1,6 +1,7 @@
 import type { Tier } from '../types.js';
 import { expiresAt } from './free.js';
 import { effectiveSizeB, modelSize } from './size.js';
+import { recogniseSpecialist } from './specialists.js';
 import type { CatalogModel, Classification } from './types.js';
 
 /**
@@ -25,14 +26,15 @@ export const CLASSIFY_RULES = Object.freeze({
 
 /**
  * Score: higher is better inside a tier; ties broken by id. Every term is derived from the catalog
- * only, so the same catalog always gives the same order.
+ * only, so the same catalog always gives the same order. Specialists (code, maths, OCR, …) are not
+ * scored down: they rank after the general models of their tier (specialists.ts, rank.ts).
  *   size       10·log10(dense-equivalent B), 0…30 (1B → 0, 10B → 10, 100B → 20); unknown size counts
  *              as UNKNOWN_LARGE_B / UNKNOWN_SMALL_B depending on the tier it landed in
  *   context    2·log2(context / 4096), 0…12 (8K → 2, 128K → 10, 256K → 12)
  *   recency    2 per year since 2023 by `created`, 0…10 (newer open models are usually stronger)
  *   output     +3 structured_outputs, else +1.5 response_format (object requests need it)
  *   penalties  −4 thinking/reasoning variants (slow, may spend the token budget on reasoning),
- *              −10 base (non-instruct) models, −6 OCR specialists, −2 models with an expiration date
+ *              −10 base (non-instruct) models, −2 models with an expiration date
  */
 export const SCORE_WEIGHTS = Object.freeze({
   SIZE_PER_DECADE: 10,
@@ -49,7 +51,6 @@ export const SCORE_WEIGHTS = Object.freeze({
   RESPONSE_FORMAT: 1.5,
   THINKING_PENALTY: -4,
   BASE_MODEL_PENALTY: -10,
-  OCR_PENALTY: -6,
   EXPIRING_PENALTY: -2,
 });
 
@@ -104,16 +105,17 @@ export function classifyModel(m: CatalogModel): Classification {
   let penalty = 0;
   if (nameWords.has('thinking') || nameWords.has('reasoning')) penalty += W.THINKING_PENALTY;
   if (nameWords.has('base')) penalty += W.BASE_MODEL_PENALTY;
-  if (nameWords.has('ocr')) penalty += W.OCR_PENALTY;
   if (expiresAt(m) !== undefined) penalty += W.EXPIRING_PENALTY;
 
   const score = round2(sizePts + ctxPts + recencyPts + outputPts + penalty);
+  const specialist = recogniseSpecialist(m);
   return {
     ...(size.totalB !== undefined ? { sizeB: round2(size.totalB) } : {}),
     ...(size.activeB !== undefined ? { activeB: round2(size.activeB) } : {}),
     sizeBasis,
     tiers,
     score,
+    ...(specialist ? { specialty: specialist.specialty } : {}),
   };
 }
 

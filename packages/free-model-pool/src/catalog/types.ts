@@ -1,10 +1,13 @@
 import type { PoolDefinition } from '../settings.js';
 import type { PoolModel, Tier } from '../types.js';
+import type { Specialty } from './specialists.js';
 
 /** One catalog entry after validation: only the fields discovery and the pool use. */
 export interface CatalogModel {
   id: string;
   name: string;
+  /** The catalog's prose about the model, when it gives one (its first sentence says what the model is for). */
+  description?: string;
   /** Unix seconds, when the catalog says. */
   created?: number;
   /** Tokens; 0 when the catalog gives null. */
@@ -31,8 +34,10 @@ export interface Classification {
   /** Where the size-tier decision came from. */
   sizeBasis: 'params' | 'name-hint' | 'context';
   tiers: Tier[];
-  /** Higher is better inside a tier; see `classify.ts` for the formula. */
+  /** Higher is better inside a tier; see `tier-rules.ts` for the formula. */
   score: number;
+  /** Set for a single-purpose model (specialists.ts): it ranks after the general models of its tier. */
+  specialty?: Specialty;
 }
 
 /** A free model as written to `available-free-models.json`: PoolModel plus discovery facts. */
@@ -42,6 +47,8 @@ export interface FreeModelEntry extends PoolModel {
   activeB?: number;
   tiers: Tier[];
   score: number;
+  /** Only for specialists; general models have none. */
+  specialty?: Specialty;
   expirationDate: string | null;
 }
 
@@ -57,8 +64,18 @@ export interface PoolFile {
   pools: Record<Tier, string[]>;
 }
 
+/**
+ * A model of the default pool file: its PoolModel fields plus the two facts ranking reads, so the
+ * committed pool can be re-ranked for `allowSpecialists` without a catalog.
+ */
+export interface DefaultPoolModel extends PoolModel {
+  score?: number;
+  specialty?: Specialty;
+}
+
 /** The default pool file the plugin loads: a PoolDefinition plus provenance. */
 export interface DefaultPoolFile extends PoolDefinition {
   generatedAt?: string;
   source: string;
+  models: Record<string, DefaultPoolModel>;
 }

@@ -23,11 +23,13 @@ function expectSanePools(file: PoolFile, catalog: CatalogModel[], now: number) {
   for (const e of file.models) {
     expect(file.pools.small.includes(e.id) !== file.pools.large.includes(e.id), `${e.id} in one size tier`).toBe(true);
   }
-  // ordered by score within each tier
-  const score = new Map(file.models.map((e) => [e.id, e.score]));
+  // ordered by score within each tier: general models first, then the specialists (specialists.test.ts)
+  const byEntry = new Map(file.models.map((e) => [e.id, e]));
   for (const t of TIERS) {
-    const scores = file.pools[t].map((id) => score.get(id)!);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const specialists of [false, true]) {
+      const scores = file.pools[t].filter((id) => (byEntry.get(id)!.specialty !== undefined) === specialists).map((id) => byEntry.get(id)!.score);
+      expect([...scores].sort((a, b) => b - a), `${t}, ${specialists ? 'specialists' : 'general'}`).toEqual(scores);
+    }
   }
 }
 

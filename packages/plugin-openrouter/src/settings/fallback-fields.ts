@@ -1,4 +1,4 @@
-import type { CallPriority } from '@freepool/free-model-pool';
+import { PoolConfigError, type CallPriority, type LastResortSettings } from '@freepool/free-model-pool';
 import { clip, textField } from './fields.js';
 
 /**
@@ -50,3 +50,28 @@ export const nextHandler = textField<string | false>((s) => {
 
 /** `OPENROUTER_NOTICE`, `OPENROUTER_BUSY_NOTICE`: a text, or `off` to post nothing. */
 export const noticeText = textField<string | false>((s) => (['off', 'false', 'no', '0', 'none'].includes(s.toLowerCase()) ? false : s));
+
+/** The engine's last resort from OPENROUTER_LAST_RESORT_*: the URL and the model go together. */
+export function lastResortSettings(s: {
+  OPENROUTER_LAST_RESORT_URL?: string;
+  OPENROUTER_LAST_RESORT_MODEL?: string;
+  OPENROUTER_LAST_RESORT_API_KEY?: string;
+  OPENROUTER_LAST_RESORT_TIMEOUT_MS?: number;
+}): LastResortSettings | undefined {
+  const url = s.OPENROUTER_LAST_RESORT_URL;
+  const model = s.OPENROUTER_LAST_RESORT_MODEL;
+  if (url === undefined && model === undefined) return undefined;
+  if (url === undefined || model === undefined) {
+    const missing = url === undefined ? 'OPENROUTER_LAST_RESORT_URL' : 'OPENROUTER_LAST_RESORT_MODEL';
+    throw new PoolConfigError(
+      missing,
+      `${missing} is not set: a last resort needs both OPENROUTER_LAST_RESORT_URL (an OpenAI-compatible server such as http://127.0.0.1:11434/v1) and OPENROUTER_LAST_RESORT_MODEL (a model it serves, such as llama3.2).`,
+    );
+  }
+  return {
+    baseURL: url,
+    model,
+    ...(s.OPENROUTER_LAST_RESORT_API_KEY ? { apiKey: s.OPENROUTER_LAST_RESORT_API_KEY } : {}),
+    ...(s.OPENROUTER_LAST_RESORT_TIMEOUT_MS ? { timeoutMs: s.OPENROUTER_LAST_RESORT_TIMEOUT_MS } : {}),
+  };
+}

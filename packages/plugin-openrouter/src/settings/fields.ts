@@ -1,4 +1,4 @@
-import { DEFAULT_BASE_URL, isModelId } from '@freepool/free-model-pool';
+import { DEFAULT_BASE_URL, isModelId, SPECIALTIES, type Specialty } from '@freepool/free-model-pool';
 import { normalizeBaseURL } from '@freepool/free-model-pool/internal';
 import { z } from 'zod';
 
@@ -137,4 +137,21 @@ export const tierFallback = textField((s, fail) => {
     (out[from] ??= []).push(to);
   }
   return out;
+});
+
+/**
+ * Specialist kinds that may rank with the general models (OPENROUTER_ALLOW_SPECIALISTS):
+ * comma-separated kinds, `all`, or `none`.
+ */
+export const specialtyList = textField((s, fail) => {
+  const v = s.toLowerCase();
+  if (['none', 'off', 'false'].includes(v)) return [] as Specialty[];
+  if (v === 'all') return [...SPECIALTIES];
+  const kinds: Specialty[] = [];
+  for (const raw of v.split(',').map((k) => k.trim())) {
+    const kind = SPECIALTIES.find((k) => k === raw);
+    if (!kind) return fail(`expected comma-separated specialist kinds (${SPECIALTIES.join(', ')}), all or none, got "${clip(raw)}"`);
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  return kinds;
 });
