@@ -29,6 +29,9 @@ export {
   type LedgerReserveRequest,
   type LedgerReservation,
   type LedgerDaily,
+  type LedgerWindow,
+  type LedgerSettle,
+  type LedgerMinuteBlock,
   type SharedStatePolicy,
 } from './state/index.js';
 

@@ -117,7 +117,13 @@ export interface MinuteLimitPolicy {
  *   a refusal just past the confirmed count makes that count the limit.
  * - Where the server's windows begin (see `windowEdgeFrom`).
  */
-export function learnMinuteLimit(s: AccountWindowState, failure: ClassifiedFailure, now: number, used: number, p: MinuteLimitPolicy): AccountWindowState {
+export function learnMinuteLimit(
+  s: AccountWindowState,
+  failure: Pick<ClassifiedFailure, 'retryAt' | 'rateLimitLimit'>,
+  now: number,
+  used: number,
+  p: MinuteLimitPolicy,
+): AccountWindowState {
   const next: AccountWindowState = { ...s, sentAt: [...s.sentAt] };
   const oneWindow = now + p.windowMs;
   const until = failure.retryAt !== undefined && failure.retryAt > now ? Math.min(failure.retryAt, oneWindow) : oneWindow;

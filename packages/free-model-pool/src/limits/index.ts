@@ -1,4 +1,15 @@
 export { AccountPacer, type AcquireOptions, type ReserveResult } from './account-pacer.js';
+export {
+  confirmedAfterAccepted,
+  countWindow,
+  decideSlot,
+  keptFor,
+  learnMinuteLimit,
+  windowStartAt,
+  type MinuteLimitPolicy,
+  type SlotDecision,
+  type WindowClock,
+} from './account-window.js';
 export { DailyQuota, type DailyCheck, type KeyDailyStatus } from './daily-quota.js';
 export { CooldownLadder } from './cooldown-ladder.js';
 export { HEALTH_EWMA_ALPHA, initialHealth, isAvailable, recordSuccess, recordFailure } from './model-health.js';

@@ -1,6 +1,7 @@
 import { FreeModelPoolError } from '../errors.js';
 import { isAvailable } from '../limits/model-health.js';
 import { sleepUnlessAborted } from '../limits/time.js';
+import type { LedgerWindow } from '../state/shared-ledger.js';
 import type { ClassifiedFailure } from '../types.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { waitRank, type Run } from './run-state.js';
@@ -87,8 +88,7 @@ async function takeSharedSlot(run: Run, modelId: string, waitStart: number, maxW
       run.dailyBlock = { resetAt: held.resetAt, limit: rt.quota.state(rt.now()).limit, reserveHeld: held.reserveHeld };
       return 'blocked';
     }
-    const limit = rt.pacer.state(rt.now()).limit;
-    const r = await link.reserve({ limit, windowMs: rt.policy.rateWindowMs });
+    const r = await link.reserve(ledgerWindow(rt));
     const now = rt.now();
     if (!r) return undefined;
     if (r.ok) return { waitedMs: slept, reservedAt: r.mirroredAt ?? now, ledgerSlotId: r.slotId };
@@ -106,9 +106,43 @@ async function takeSharedSlot(run: Run, modelId: string, waitStart: number, maxW
       );
     }
     const sleepStart = rt.now();
-    await sleepUnlessAborted(queuedSleep(run), Math.max(1, r.waitMs), run.signal);
+    if (r.confirming) await untilConfirmed(run, r.waitMs);
+    else await sleepUnlessAborted(queuedSleep(run), Math.max(1, r.waitMs), run.signal);
     slept += rt.now() - sleepStart;
   }
+}
+
+/**
+ * The fleet's call beyond the confirmed count is unanswered: waits for its answer when it is this
+ * process's, else asks again every `confirmPollMs`, and at most until it expires (`waitMs`).
+ */
+async function untilConfirmed(run: Run, waitMs: number): Promise<void> {
+  const { rt } = run;
+  const link = rt.ledger!;
+  const own = link.frontierAnswered();
+  const pollMs = link.policy.confirmPollMs ?? rt.policy.rateWindowMs / 60;
+  const expiry = new AbortController();
+  const abort = () => expiry.abort();
+  run.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const sleeping = queuedSleep(run)(Math.max(1, own ? waitMs : Math.min(waitMs, pollMs)), expiry.signal).catch(() => {});
+    await (own ? Promise.race([own, sleeping]) : sleeping);
+  } finally {
+    expiry.abort();
+    run.signal?.removeEventListener('abort', abort);
+  }
+  if (run.signal?.aborted) run.abort(run.signal.reason);
+}
+
+/** The account window's policy for the shared ledger, which keeps none of its own. */
+function ledgerWindow(rt: PoolRuntime): LedgerWindow {
+  return {
+    limit: rt.pacer.state(rt.now()).limit,
+    windowMs: rt.policy.rateWindowMs,
+    guardMs: rt.pacer.clock.guardMs,
+    marginMs: rt.pacer.marginMs,
+    confirm: rt.policy.confirmAccountLimit,
+  };
 }
 
 /**
@@ -134,7 +168,7 @@ export function releaseSlot(rt: PoolRuntime, slot: AccountSlot): void {
 /** The call's answer arrived: its slot moves to that moment, locally and in the shared ledger. */
 export function settleSlot(rt: PoolRuntime, slot: AccountSlot, answeredAt: number, accepted = true): void {
   if (slot.reservedAt !== undefined) rt.pacer.settle(slot.reservedAt, answeredAt, accepted);
-  if (slot.ledgerSlotId !== undefined) rt.ledger?.settle(slot.ledgerSlotId);
+  if (slot.ledgerSlotId !== undefined) rt.ledger?.settle(slot.ledgerSlotId, { accepted, window: ledgerWindow(rt) });
 }
 
 /**
@@ -144,8 +178,11 @@ export function settleSlot(rt: PoolRuntime, slot: AccountSlot, answeredAt: numbe
 export function shareAccountLimit(rt: PoolRuntime, failure: ClassifiedFailure, now: number): void {
   if (!rt.ledger) return;
   if (failure.reason === 'account_minute_limit') {
-    const until = rt.pacer.state(now).blockedUntil;
-    rt.ledger.blockMinute(Math.max(0, until - now), failure.rateLimitLimit);
+    rt.ledger.blockMinute({
+      ...(failure.retryAt !== undefined ? { resetInMs: failure.retryAt - now } : {}),
+      ...(failure.rateLimitLimit !== undefined ? { limit: failure.rateLimitLimit } : {}),
+      window: ledgerWindow(rt),
+    });
   } else if (failure.reason === 'account_daily_limit') {
     const s = rt.quota.state(now);
     rt.ledger.exhaustDay(Math.max(0, (s.exhaustedUntil || s.resetAt || now) - now), failure.rateLimitLimit);

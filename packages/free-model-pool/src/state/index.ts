@@ -6,6 +6,9 @@ export {
   type LedgerReserveRequest,
   type LedgerReservation,
   type LedgerDaily,
+  type LedgerWindow,
+  type LedgerSettle,
+  type LedgerMinuteBlock,
   type SharedStatePolicy,
 } from './shared-ledger.js';
 export { LedgerLink, type LedgerLinkOptions } from './ledger-link.js';

@@ -2,11 +2,14 @@ import type { AccountWindowState, DailyState, ModelHealth } from '../types.js';
 import {
   DEFAULT_SHARED_STATE_POLICY,
   type LedgerDaily,
+  type LedgerMinuteBlock,
   type LedgerReservation,
   type LedgerReserveRequest,
+  type LedgerSettle,
   type SharedLedger,
   type SharedStatePolicy,
 } from './shared-ledger.js';
+import { PublishingStore } from './publishing-store.js';
 import type { PoolStore } from './store.js';
 
 export interface LedgerLinkOptions {
@@ -53,6 +56,8 @@ export class LedgerLink {
   /** When other processes' health was last merged (local clock); a pull in flight is shared. */
   private mergedAt = Number.NEGATIVE_INFINITY;
   private pulling: Promise<void> | undefined;
+  /** This process's slots beyond the confirmed count, unanswered, and the waiters for their answer. */
+  private readonly frontiers = new Map<string, { answered: Promise<void>; resolve: () => void }>();
 
   constructor(opts: LedgerLinkOptions) {
     this.ledger = opts.ledger;
@@ -94,6 +99,11 @@ export class LedgerLink {
     this.merge(result.health);
     this.mergedAt = localNow;
     if (result.ok) {
+      if (result.frontier) {
+        let resolve!: () => void;
+        const answered = new Promise<void>((r) => (resolve = r));
+        this.frontiers.set(result.slotId, { answered, resolve });
+      }
       // The local copy of the slot, at the moment the answer came: release and settle find it by that time.
       const mirroredAt = this.now();
       this.mirrorSlot(mirroredAt);
@@ -111,15 +121,26 @@ export class LedgerLink {
   }
 
   release(slotId: string): void {
+    this.answerFrontier(slotId);
     void this.attempt(() => this.ledger.release(slotId));
   }
 
-  settle(slotId: string): void {
-    void this.attempt(() => this.ledger.settle(slotId));
+  settle(slotId: string, outcome: LedgerSettle): void {
+    void this.attempt(() => this.ledger.settle(slotId, outcome)).finally(() => this.answerFrontier(slotId));
   }
 
-  blockMinute(forMs: number, limit?: number): void {
-    if (this.online) void this.attempt(() => this.ledger.blockMinute(forMs, limit));
+  /** Settles when this process's call beyond the confirmed count is answered; undefined when it has none. */
+  frontierAnswered(): Promise<void> | undefined {
+    return this.frontiers.values().next().value?.answered;
+  }
+
+  private answerFrontier(slotId: string): void {
+    this.frontiers.get(slotId)?.resolve();
+    this.frontiers.delete(slotId);
+  }
+
+  blockMinute(block: LedgerMinuteBlock): void {
+    if (this.online) void this.attempt(() => this.ledger.blockMinute(block));
   }
 
   exhaustDay(resetInMs: number, limit?: number): void {
@@ -259,38 +280,5 @@ export class LedgerLink {
       exhaustedUntil: daily.remaining !== undefined && daily.remaining <= 0 ? resetAt : 0,
     };
     this.local.setDaily(next);
-  }
-}
-
-/** The local store, with every health change also handed to the link for publishing. */
-class PublishingStore implements PoolStore {
-  constructor(
-    private readonly inner: PoolStore,
-    private readonly onHealth: (modelId: string, health: ModelHealth) => void,
-  ) {}
-  getModelHealth(modelId: string): ModelHealth | undefined {
-    return this.inner.getModelHealth(modelId);
-  }
-  setModelHealth(modelId: string, health: ModelHealth): void {
-    this.inner.setModelHealth(modelId, health);
-    this.onHealth(modelId, health);
-  }
-  listModelHealth(): Array<[string, ModelHealth]> {
-    return this.inner.listModelHealth();
-  }
-  getAccountWindow(): AccountWindowState | undefined {
-    return this.inner.getAccountWindow();
-  }
-  setAccountWindow(state: AccountWindowState): void {
-    this.inner.setAccountWindow(state);
-  }
-  getDaily(): DailyState | undefined {
-    return this.inner.getDaily();
-  }
-  setDaily(state: DailyState): void {
-    this.inner.setDaily(state);
-  }
-  clearRemoved(): void {
-    this.inner.clearRemoved();
   }
 }

@@ -16,10 +16,14 @@ export interface SharedLedger {
   reserve(request: LedgerReserveRequest): Promise<LedgerReservation>;
   /** Gives a slot and its daily unit back (no call was sent with them after all). */
   release(slotId: string): Promise<void>;
-  /** Moves a slot to the moment its answer arrived (see AccountPacer.settle for why). */
-  settle(slotId: string): Promise<void>;
-  /** The server's per-minute 429: no slot for `forMs`; `limit` when it named a lower one. */
-  blockMinute(forMs: number, limit?: number): Promise<void>;
+  /**
+   * Moves a slot to the moment its answer arrived (see AccountPacer.settle for why) and marks it
+   * answered. When the slot was the call beyond the confirmed count and the server `accepted` it,
+   * the window's confirmed count grows (limits/account-window.ts confirmedAfterAccepted).
+   */
+  settle(slotId: string, outcome: LedgerSettle): Promise<void>;
+  /** The server's per-minute 429, applied to the fleet's window by limits/account-window.ts learnMinuteLimit. */
+  blockMinute(block: LedgerMinuteBlock): Promise<void>;
   /** The server's daily 429: the day is used up for `resetInMs`. */
   exhaustDay(resetInMs: number, limit?: number): Promise<void>;
   /** What GET /key reported. Within the same day the lower remaining count wins (calls in flight). */
@@ -32,12 +36,39 @@ export interface SharedLedger {
   pullHealth(localNow: number): Promise<Array<[string, ModelHealth]>>;
 }
 
-export interface LedgerReserveRequest {
+/**
+ * The account window's policy, sent with every window operation: the ledger keeps none of its own,
+ * and decides with the engine's functions (limits/account-window.ts) on the fleet's rows.
+ */
+export interface LedgerWindow {
   /** Free calls allowed per window (the pacer's limit: the policy, lowered by `X-RateLimit-Limit`). */
   limit: number;
   windowMs: number;
+  /** Calls this close before a boundary of the server's windows count after it too, ms (default 0). */
+  guardMs?: number;
+  /** How far clocks may be from the server's: a learned boundary is kept this much later, ms (default 0). */
+  marginMs?: number;
+  /** Beyond the confirmed count, one call at a time (PoolPolicy.confirmAccountLimit; default false). */
+  confirm?: boolean;
+}
+
+export interface LedgerReserveRequest extends LedgerWindow {
   /** The caller's clock when it asked, for converting the health that comes back. */
   localNow: number;
+}
+
+export interface LedgerSettle {
+  /** Whether the server accepted the call (anything but an account 429). */
+  accepted: boolean;
+  window: LedgerWindow;
+}
+
+export interface LedgerMinuteBlock {
+  /** The 429's `X-RateLimit-Reset`, as ms from now; undefined when it named none. */
+  resetInMs?: number;
+  /** Its `X-RateLimit-Limit`, when it named one. */
+  limit?: number;
+  window: LedgerWindow;
 }
 
 /** What the day looks like after a reservation, as the database counts it. */
@@ -48,8 +79,16 @@ export interface LedgerDaily {
 }
 
 export type LedgerReservation =
-  | { ok: true; slotId: string; daily?: LedgerDaily; health: Array<[string, ModelHealth]> }
-  | { ok: false; blocked: 'minute'; waitMs: number; limit: number; health: Array<[string, ModelHealth]> }
+  | { ok: true; slotId: string; daily?: LedgerDaily; health: Array<[string, ModelHealth]>; frontier?: boolean }
+  | {
+      ok: false;
+      blocked: 'minute';
+      waitMs: number;
+      limit: number;
+      health: Array<[string, ModelHealth]>;
+      /** The wait is for the answer of the call beyond the confirmed count (it may come sooner than `waitMs`). */
+      confirming?: boolean;
+    }
   | { ok: false; blocked: 'daily'; resetInMs: number; limit?: number; health: Array<[string, ModelHealth]> };
 
 /** Policy numbers of the link to a shared ledger. */
@@ -71,6 +110,12 @@ export interface SharedStatePolicy {
    * that restarts accepts a connection, then drops it): noted, not warned again, ms.
    */
   outageRewarnMs: number;
+  /**
+   * While another process's call beyond the confirmed count is unanswered, a waiting request asks
+   * the ledger again this often, ms. Undefined: a sixtieth of the account window (1 s of a minute).
+   * A call of this process wakes its waiters as soon as it is answered.
+   */
+  confirmPollMs?: number;
 }
 
 export const DEFAULT_SHARED_STATE_POLICY: Readonly<SharedStatePolicy> = Object.freeze({

@@ -15,6 +15,10 @@ export const accountTable = pool.table('account', {
   account: text('account').primaryKey(),
   limitPerWindow: integer('limit_per_window'),
   blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+  /** The most calls the server has accepted in one window (limits/account-window.ts). */
+  confirmedPerWindow: integer('confirmed_per_window'),
+  /** A moment at which the server's fixed windows begin, once a per-minute 429 has shown it. */
+  windowEdge: timestamp('window_edge', { withTimezone: true }),
   dailyLimit: integer('daily_limit'),
   dailyRemaining: integer('daily_remaining'),
   dailyResetAt: timestamp('daily_reset_at', { withTimezone: true }),
@@ -30,6 +34,10 @@ export const slotTable = pool.table(
     account: text('account').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     counted: boolean('counted').notNull(),
+    /** Whether the call's answer has arrived (`at` is then the answer's time). */
+    answered: boolean('answered').notNull().default(false),
+    /** Whether the call went beyond the confirmed count (one such call at a time). */
+    frontier: boolean('frontier').notNull().default(false),
   },
   (t) => [index('slot_account_at_idx').on(t.account, t.at)],
 );
@@ -59,6 +67,8 @@ CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.account (
   account text PRIMARY KEY,
   limit_per_window integer,
   blocked_until timestamp with time zone,
+  confirmed_per_window integer,
+  window_edge timestamp with time zone,
   daily_limit integer,
   daily_remaining integer,
   daily_reset_at timestamp with time zone,
@@ -69,8 +79,15 @@ CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.slot (
   id text PRIMARY KEY,
   account text NOT NULL,
   at timestamp with time zone NOT NULL,
-  counted boolean NOT NULL
+  counted boolean NOT NULL,
+  answered boolean NOT NULL DEFAULT false,
+  frontier boolean NOT NULL DEFAULT false
 );
+-- Columns added since the first release, for databases created by it.
+ALTER TABLE ${STATE_SCHEMA}.account ADD COLUMN IF NOT EXISTS confirmed_per_window integer;
+ALTER TABLE ${STATE_SCHEMA}.account ADD COLUMN IF NOT EXISTS window_edge timestamp with time zone;
+ALTER TABLE ${STATE_SCHEMA}.slot ADD COLUMN IF NOT EXISTS answered boolean NOT NULL DEFAULT false;
+ALTER TABLE ${STATE_SCHEMA}.slot ADD COLUMN IF NOT EXISTS frontier boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS slot_account_at_idx ON ${STATE_SCHEMA}.slot (account, at);
 CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.health (
   account text NOT NULL,

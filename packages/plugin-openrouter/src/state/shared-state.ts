@@ -106,8 +106,8 @@ function afterMigrations(runtime: IAgentRuntime, ledger: SharedLedger): SharedLe
   return {
     reserve: (r) => after(() => ledger.reserve(r)),
     release: (id) => after(() => ledger.release(id)),
-    settle: (id) => after(() => ledger.settle(id)),
-    blockMinute: (ms, limit) => after(() => ledger.blockMinute(ms, limit)),
+    settle: (id, outcome) => after(() => ledger.settle(id, outcome)),
+    blockMinute: (block) => after(() => ledger.blockMinute(block)),
     exhaustDay: (ms, limit) => after(() => ledger.exhaustDay(ms, limit)),
     seedDaily: async (daily) => {
       if (ready) return ledger.seedDaily(daily);

@@ -1,7 +1,20 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { LedgerDaily, LedgerReservation, LedgerReserveRequest, ModelHealth, SharedLedger } from '@freepool/free-model-pool';
+import {
+  nextUtcMidnight,
+  type LedgerDaily,
+  type LedgerMinuteBlock,
+  type LedgerReservation,
+  type LedgerReserveRequest,
+  type LedgerSettle,
+  type LedgerWindow,
+  type ModelHealth,
+  type SharedLedger,
+} from '@freepool/free-model-pool';
+import { confirmedAfterAccepted, countWindow, decideSlot, learnMinuteLimit } from '@freepool/free-model-pool/internal';
 import { LEDGER_DDL, STATE_SCHEMA } from './schema.js';
-import type { Rows, SqlClient } from './sql-client.js';
+import type { Rows, SqlClient, SqlSession } from './sql-client.js';
+import { fleetWindow, slotsQuery, windowClock, type FleetWindow } from './sql-window.js';
+import { int, lit, ms, num, shiftHealth, sqlNum, ts } from './sql-values.js';
 
 /**
  * The fleet's account and model health in plain SQL tables (no extension), shared by every process
@@ -74,20 +87,18 @@ export class SqlLedger implements SharedLedger {
 
   async reserve(req: LedgerReserveRequest): Promise<LedgerReservation> {
     await this.ensure();
-    const windowMs = int(req.windowMs);
-    const retention = Math.max(windowMs, SLOT_RETENTION_MS);
+    const clock = windowClock(req);
+    const retention = Math.max(clock.windowMs + clock.guardMs, SLOT_RETENTION_MS);
     return this.db.transaction(async (tx) => {
       const [lock, window] = await tx.exec(
-        `SELECT limit_per_window, ${ms('blocked_until')} AS blocked_until, daily_limit, daily_remaining,
-                ${ms('daily_reset_at')} AS daily_reset_at, ${ms('daily_exhausted_until')} AS daily_exhausted_until, ${DB_NOW} AS now
+        `SELECT limit_per_window, ${ms('blocked_until')} AS blocked_until, confirmed_per_window, ${ms('window_edge')} AS window_edge,
+                daily_limit, daily_remaining, ${ms('daily_reset_at')} AS daily_reset_at, ${ms('daily_exhausted_until')} AS daily_exhausted_until, ${DB_NOW} AS now
            FROM ${ACCOUNT} WHERE account = ${this.acct} FOR UPDATE;
-         SELECT ${ms('at')} AS at FROM ${SLOT}
-           WHERE account = ${this.acct} AND at > clock_timestamp() - interval '1 millisecond' * ${windowMs} ORDER BY at`,
+         ${slotsQuery(this.acct, clock)}`,
       );
       const a = lock![0]!;
       const now = num(a.now)!;
       const offset = req.localNow - now;
-      const sent = window!.map((r) => num(r.at)!);
       const healthSql = this.healthQuery();
       let day = {
         limit: num(a.daily_limit),
@@ -111,22 +122,25 @@ export class SqlLedger implements SharedLedger {
         const [, health] = await tx.finish(`${rollover || 'SELECT 1;'}${healthSql}`);
         return { ok: false, blocked: 'daily', resetInMs: dailyBlockedUntil - now, ...(day.limit !== undefined ? { limit: day.limit } : {}), health: this.readHealth(health!, offset) };
       }
-      const learned = num(a.limit_per_window);
-      const limit = Math.max(1, Math.min(int(req.limit), learned ?? Number.MAX_SAFE_INTEGER));
-      const blockedUntil = num(a.blocked_until);
-      let waitUntil: number | undefined;
-      if (blockedUntil !== undefined && blockedUntil > now) waitUntil = blockedUntil;
-      if (sent.length >= limit) waitUntil = Math.max(waitUntil ?? 0, sent[sent.length - limit]! + windowMs);
-      if (waitUntil !== undefined) {
+      const fleet = fleetWindow(a, window!, req.limit, now, clock);
+      const decision = decideSlot({ ...fleet, now, clock, confirm: req.confirm ?? false });
+      if (!decision.ok) {
         const [, health] = await tx.finish(`${rollover || 'SELECT 1;'}${healthSql}`);
-        return { ok: false, blocked: 'minute', waitMs: Math.max(1, Math.ceil(waitUntil - now)), limit, health: this.readHealth(health!, offset) };
+        return {
+          ok: false,
+          blocked: 'minute',
+          waitMs: Math.max(1, Math.ceil(decision.waitUntil - now)),
+          limit: fleet.state.limit,
+          health: this.readHealth(health!, offset),
+          ...(decision.confirming ? { confirming: true } : {}),
+        };
       }
       const remaining = day.remaining === undefined ? undefined : day.remaining - 1;
       // Results: rollover, delete, insert, update, health.
       const [, , slot, , health] = await tx.finish(
         `${rollover || 'SELECT 1;'}
          DELETE FROM ${SLOT} WHERE account = ${this.acct} AND at < clock_timestamp() - interval '1 millisecond' * ${retention};
-         INSERT INTO ${SLOT} (id, account, at, counted) VALUES (${lit(randomUUID())}, ${this.acct}, clock_timestamp(), ${remaining !== undefined}) RETURNING id;
+         INSERT INTO ${SLOT} (id, account, at, counted, frontier) VALUES (${lit(randomUUID())}, ${this.acct}, clock_timestamp(), ${remaining !== undefined}, ${decision.frontier}) RETURNING id;
          ${
            remaining === undefined
              ? 'SELECT 1 WHERE false;'
@@ -138,7 +152,13 @@ export class SqlLedger implements SharedLedger {
         day.limit !== undefined || remaining !== undefined
           ? { ...(day.limit !== undefined ? { limit: day.limit } : {}), ...(remaining !== undefined ? { remaining } : {}), resetInMs: day.resetAt! - now }
           : undefined;
-      return { ok: true, slotId: String(slot![0]!.id), ...(daily ? { daily } : {}), health: this.readHealth(health!, offset) };
+      return {
+        ok: true,
+        slotId: String(slot![0]!.id),
+        ...(daily ? { daily } : {}),
+        health: this.readHealth(health!, offset),
+        ...(decision.frontier ? { frontier: true } : {}),
+      };
     });
   }
 
@@ -152,19 +172,53 @@ export class SqlLedger implements SharedLedger {
     );
   }
 
-  async settle(slotId: string): Promise<void> {
+  async settle(slotId: string, outcome: LedgerSettle): Promise<void> {
     await this.ensure();
-    await this.db.exec(`UPDATE ${SLOT} SET at = clock_timestamp() WHERE id = ${lit(slotId)} AND account = ${this.acct}`);
+    const [moved] = await this.db.exec(
+      `UPDATE ${SLOT} SET at = clock_timestamp(), answered = true WHERE id = ${lit(slotId)} AND account = ${this.acct} RETURNING frontier`,
+    );
+    if (!outcome.accepted || moved?.[0]?.frontier !== true) return;
+    // The fleet's call beyond the confirmed count was accepted: its window is trusted with more.
+    await this.withWindow(outcome.window, async (tx, fleet, now, used) => {
+      await tx.finish(`UPDATE ${ACCOUNT} SET confirmed_per_window = ${int(confirmedAfterAccepted(fleet.state, used))} WHERE account = ${this.acct}`);
+    });
   }
 
-  async blockMinute(forMs: number, limit?: number): Promise<void> {
+  async blockMinute(block: LedgerMinuteBlock): Promise<void> {
     await this.ensure();
-    await this.db.exec(
-      `UPDATE ${ACCOUNT} SET
-         blocked_until = greatest(coalesce(blocked_until, '-infinity'::timestamptz), clock_timestamp() + interval '1 millisecond' * ${int(forMs)})
-         ${limit !== undefined && limit >= 1 ? `, limit_per_window = ${int(limit)}` : ''}
-       WHERE account = ${this.acct}`,
-    );
+    await this.withWindow(block.window, async (tx, fleet, now, used) => {
+      const failure = {
+        ...(block.resetInMs !== undefined ? { retryAt: now + block.resetInMs } : {}),
+        ...(block.limit !== undefined ? { rateLimitLimit: block.limit } : {}),
+      };
+      const next = learnMinuteLimit(fleet.state, failure, now, used, {
+        configuredLimit: int(block.window.limit),
+        windowMs: int(block.window.windowMs),
+        marginMs: int(block.window.marginMs ?? 0),
+        confirm: block.window.confirm ?? false,
+      });
+      await tx.finish(
+        `UPDATE ${ACCOUNT} SET blocked_until = ${ts(next.blockedUntil)}, limit_per_window = ${int(next.limit)},
+           confirmed_per_window = ${sqlNum(next.confirmed)}, window_edge = ${next.serverWindowEdge === undefined ? 'NULL' : ts(next.serverWindowEdge)}
+         WHERE account = ${this.acct}`,
+      );
+    });
+  }
+
+  /** Runs `fn` on the fleet's window (account row locked), with the calls it counts now. */
+  private withWindow(w: LedgerWindow, fn: (tx: SqlSession, fleet: FleetWindow, now: number, used: number) => Promise<void>): Promise<void> {
+    const clock = windowClock(w);
+    return this.db.transaction(async (tx) => {
+      const [lock, slots] = await tx.exec(
+        `SELECT limit_per_window, ${ms('blocked_until')} AS blocked_until, confirmed_per_window, ${ms('window_edge')} AS window_edge, ${DB_NOW} AS now
+           FROM ${ACCOUNT} WHERE account = ${this.acct} FOR UPDATE;
+         ${slotsQuery(this.acct, clock)}`,
+      );
+      const a = lock![0]!;
+      const now = num(a.now)!;
+      const fleet = fleetWindow(a, slots!, w.limit, now, clock);
+      await fn(tx, fleet, now, countWindow(fleet.state, now, clock, fleet.pending).used);
+    });
   }
 
   async exhaustDay(resetInMs: number, limit?: number): Promise<void> {
@@ -244,42 +298,4 @@ export class SqlLedger implements SharedLedger {
     }
     return out;
   }
-}
-
-/** A model's health with every absolute time moved by `shift` ms (0 times stay 0: "never"). */
-function shiftHealth(h: ModelHealth, shift: number): ModelHealth {
-  const move = (t: number | undefined) => (t === undefined || t === 0 ? t : t + shift);
-  const out: ModelHealth = { ...h, cooldownUntil: move(h.cooldownUntil)!, updatedAt: move(h.updatedAt)! };
-  if (h.recentCalls) out.recentCalls = h.recentCalls.map((t) => t + shift);
-  if (h.capacityLearnedAt !== undefined) out.capacityLearnedAt = move(h.capacityLearnedAt);
-  return out;
-}
-
-function ms(column: string): string {
-  return `(extract(epoch from ${column}) * 1000)::float8`;
-}
-function ts(epochMs: number): string {
-  return `to_timestamp(${Number(epochMs) / 1000})`;
-}
-function num(v: unknown): number | undefined {
-  if (v === null || v === undefined) return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : undefined;
-}
-function sqlNum(v: number | undefined): string {
-  return v === undefined ? 'NULL' : String(int(v));
-}
-/** A whole number for SQL text; anything else is a bug, refused before it reaches the database. */
-function int(v: number): number {
-  if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
-  return Math.round(Math.min(v, Number.MAX_SAFE_INTEGER));
-}
-/** A SQL string literal (standard_conforming_strings, the default since PostgreSQL 9.1). */
-function lit(s: string): string {
-  if (s.includes('\0')) throw new Error('NUL in a SQL literal');
-  return `'${s.replace(/'/g, "''")}'`;
-}
-function nextUtcMidnight(now: number): number {
-  const d = new Date(now);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
 }

@@ -65,7 +65,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)('the SQL ledger on PostgreSQL', () => {
     await b.seedDaily({ limit: 50, remaining: 12, resetInMs: 3_600_000 });
     expect(await ask(b)).toMatchObject({ ok: true, daily: { limit: 50, remaining: 9 } });
     // The server's per-minute 429 seen by one process pauses every process.
-    await a.blockMinute(30_000, 16);
+    await a.blockMinute({ resetInMs: 30_000, limit: 16, window: { limit: 20, windowMs: 60_000 } });
     const paused = await ask(b);
     expect(paused).toMatchObject({ ok: false, blocked: 'minute', limit: 16 });
     expect(paused.ok === false && paused.blocked === 'minute' && paused.waitMs > 20_000).toBe(true);
@@ -74,6 +74,55 @@ describe.skipIf(!POSTGRES_AVAILABLE)('the SQL ledger on PostgreSQL', () => {
     const day = await ask(a);
     expect(day).toMatchObject({ ok: false, blocked: 'daily', limit: 50 });
     expect(day.ok === false && day.blocked === 'daily' && day.resetInMs > 7_000_000).toBe(true);
+  });
+
+  it('confirms a lower limit across pools: beyond half of it one call at a time, and an accepted one doubles what is trusted', async () => {
+    const account = accountFingerprint(BASE, `${FAKE_KEY}-confirm`);
+    const a = new SqlLedger(client(), account);
+    const b = new SqlLedger(client(), account);
+    const window = { limit: 20, windowMs: 60_000, confirm: true };
+    const ask = (l: SqlLedger) => l.reserve({ ...window, localNow: Date.now() });
+    // A fresh window trusts half the limit: 10 go out, one more as the call beyond it, the rest wait for its answer.
+    const first = await Promise.all(Array.from({ length: 16 }, (_, i) => ask(i % 2 ? a : b)));
+    const granted = first.filter((r) => r.ok);
+    expect(granted).toHaveLength(11);
+    expect(granted.filter((r) => r.ok && r.frontier)).toHaveLength(1);
+    expect(first.filter((r) => !r.ok && r.blocked === 'minute' && r.confirming)).toHaveLength(5);
+    for (const r of granted) if (r.ok && !r.frontier) await a.settle(r.slotId, { accepted: true, window });
+    const frontier = granted.find((r) => r.ok && r.frontier)!;
+    if (!frontier.ok) throw new Error('unreachable');
+    // The other pool's process answers it: accepted with 11 in the window, 20 are trusted now.
+    await b.settle(frontier.slotId, { accepted: true, window });
+    const after = await Promise.all(Array.from({ length: 12 }, (_, i) => ask(i % 2 ? a : b)));
+    expect(after.filter((r) => r.ok && !r.frontier)).toHaveLength(9);
+    expect(after.filter((r) => !r.ok && r.blocked === 'minute' && !r.confirming)).toHaveLength(3);
+  });
+
+  it("counts by the server's windows once a 429 has named its reset: the next window takes its whole limit at the reset", async () => {
+    const account = accountFingerprint(BASE, `${FAKE_KEY}-edge`);
+    const a = new SqlLedger(client(), account);
+    const b = new SqlLedger(client(), account);
+    const window = { limit: 4, windowMs: 2_000, guardMs: 100, marginMs: 50 };
+    const ask = (l: SqlLedger) => l.reserve({ ...window, localNow: Date.now() });
+    const sent = await Promise.all(Array.from({ length: 4 }, (_, i) => ask(i % 2 ? a : b)));
+    for (const r of sent) if (r.ok) await a.settle(r.slotId, { accepted: true, window });
+    // The server refused the fifth: its window resets in 300 ms. Counted as a sliding window, the four
+    // answered just now would hold the slots for another 2 s.
+    await b.blockMinute({ resetInMs: 300, limit: 4, window });
+    // Asked again as told until a slot opens: the told waits add up to the reset and the 50 ms clock
+    // margin after it, not to the 2 s a sliding window would hold.
+    let told = 0;
+    let first = await ask(a);
+    while (!first.ok) {
+      expect(first.blocked).toBe('minute');
+      if (first.blocked !== 'minute') break;
+      told += first.waitMs;
+      await new Promise((done) => setTimeout(done, first.ok || first.blocked !== 'minute' ? 0 : first.waitMs));
+      first = await ask(a);
+    }
+    expect(told).toBeLessThanOrEqual(400);
+    const next = await Promise.all(Array.from({ length: 6 }, (_, i) => ask(i % 2 ? a : b)));
+    expect(next.filter((r) => r.ok)).toHaveLength(3);
   });
 
   it('charges the calls one process made while the database was away to the shared day', async () => {

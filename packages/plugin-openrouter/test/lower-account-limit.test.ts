@@ -1,0 +1,59 @@
+import { ModelType, type AgentRuntime } from '@elizaos/core';
+import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, startRuntime, stopRuntime } from './helpers/runtime.js';
+
+/** One compressed minute. */
+const WINDOW_MS = 1_000;
+
+/**
+ * An account held at 10 free calls a minute while the plugin is set for 20, as an agent meets it:
+ * through a real AgentRuntime, whose pool takes its account slots from the shared state in the
+ * agent's own database (PGlite) by default.
+ */
+describe('an account limit lower than configured, through the agent', () => {
+  let sim: Simulator | undefined;
+  let runtime: AgentRuntime | undefined;
+  afterEach(async () => {
+    await stopRuntime(runtime);
+    runtime = undefined;
+    await sim?.close();
+    sim = undefined;
+  });
+
+  it('40 requests 8 at a time, each allowed to wait one window: all answered, at most one call refused', async () => {
+    sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { seed: 3, latencyMs: [5, 15], account: { perMinute: 10, windowMs: WINDOW_MS } } });
+    runtime = await startRuntime({
+      OPENROUTER_API_KEY: FAKE_KEY,
+      OPENROUTER_BASE_URL: sim.baseURL,
+      ...FAST_SETTINGS,
+      ...PINNED_POOLS,
+      OPENROUTER_FREE_RPM: '20',
+      OPENROUTER_RATE_WINDOW_MS: String(WINDOW_MS),
+      OPENROUTER_MAX_WAIT_MS: String(WINDOW_MS),
+    });
+    const agent = runtime;
+    // The simulator's windows are aligned to multiples of their length, as OpenRouter's are to the
+    // minute; start 20 ms into one so the first requests do not begin on its boundary.
+    await new Promise((r) => setTimeout(r, WINDOW_MS - (Date.now() % WINDOW_MS) + 20));
+    let next = 0;
+    const failures: unknown[] = [];
+    let answered = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < 40) {
+          const i = next++;
+          await agent.useModel(ModelType.TEXT_SMALL, { prompt: `request ${i}` }).then(
+            () => answered++,
+            (e: unknown) => failures.push(e),
+          );
+        }
+      }),
+    );
+    expect(failures.map(String)).toEqual([]);
+    expect(answered).toBe(40);
+    const stats = sim.stats();
+    expect(stats.calls.filter((c) => c.kind === 'per_minute_429').length).toBeLessThanOrEqual(1);
+    expect(stats.total).toBeLessThanOrEqual(41);
+  });
+});
