@@ -125,6 +125,27 @@ describe.skipIf(!POSTGRES_AVAILABLE)('the SQL ledger on PostgreSQL', () => {
     expect(next.filter((r) => r.ok)).toHaveLength(3);
   });
 
+  it('takes over a database whose tables an earlier release created, adding the columns it lacks', async () => {
+    const c = client();
+    // The account and slot tables as the first release created them, in a schema of their own.
+    await c.exec(`DROP SCHEMA IF EXISTS openrouter_free CASCADE;
+      CREATE SCHEMA openrouter_free;
+      CREATE TABLE openrouter_free.account (account text PRIMARY KEY, limit_per_window integer, blocked_until timestamp with time zone,
+        daily_limit integer, daily_remaining integer, daily_reset_at timestamp with time zone, daily_exhausted_until timestamp with time zone,
+        daily_exhausted_by_server boolean NOT NULL DEFAULT false);
+      CREATE TABLE openrouter_free.slot (id text PRIMARY KEY, account text NOT NULL, at timestamp with time zone NOT NULL, counted boolean NOT NULL);`);
+    const account = accountFingerprint(BASE, `${FAKE_KEY}-upgrade`);
+    await c.exec(`INSERT INTO openrouter_free.account (account) VALUES ('${account}');
+      INSERT INTO openrouter_free.slot (id, account, at, counted) VALUES ('old-slot', '${account}', clock_timestamp(), false)`);
+    const a = new SqlLedger(c, account);
+    const window = { limit: 2, windowMs: 60_000, confirm: true };
+    // The slot the earlier release took still counts: one of the two is left.
+    const first = await a.reserve({ ...window, localNow: Date.now() });
+    expect(first).toMatchObject({ ok: true });
+    expect(await a.reserve({ ...window, localNow: Date.now() })).toMatchObject({ ok: false, blocked: 'minute' });
+    if (first.ok) await a.settle(first.slotId, { accepted: true, window });
+  });
+
   it('charges the calls one process made while the database was away to the shared day', async () => {
     const account = accountFingerprint(BASE, `${FAKE_KEY}-charge`);
     const a = new SqlLedger(client(), account);
