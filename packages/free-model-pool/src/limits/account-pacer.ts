@@ -2,8 +2,8 @@ import { FreeModelPoolError } from '../errors.js';
 import type { PoolPolicy } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
 import type { AccountWindowState, ClassifiedFailure } from '../types.js';
-import { confirmedAfterAccepted, countWindow, decideSlot, keptFor, learnMinuteLimit, type WindowClock } from './account-window.js';
-import { abortReason, sleepUnlessAborted } from './time.js';
+import { boundWindow, confirmedAfterAccepted, countWindow, decideSlot, keptFor, learnMinuteLimit, type WindowClock } from './account-window.js';
+import { abortReason, sleepUnlessAborted, sleepUntilSettled } from './time.js';
 
 /** Options of `AccountPacer.acquire`. Clock and sleep are injected so tests compress time. */
 export interface AcquireOptions {
@@ -62,14 +62,15 @@ export class AccountPacer {
   state(now: number): AccountWindowState {
     const stored = this.store.getAccountWindow();
     const kept = keptFor(stored ?? {}, this.clock);
-    const limit = Math.max(1, Math.min(stored?.limit ?? this.policy.freeRequestsPerWindow, this.policy.freeRequestsPerWindow));
-    return {
-      limit,
-      sentAt: (stored?.sentAt ?? []).filter((t) => t > now - kept && t <= now + kept).sort((a, b) => a - b),
-      blockedUntil: stored?.blockedUntil ?? 0,
-      ...(stored?.confirmed !== undefined ? { confirmed: Math.min(stored.confirmed, limit) } : {}),
-      ...(stored?.serverWindowEdge !== undefined ? { serverWindowEdge: stored.serverWindowEdge } : {}),
-    };
+    return boundWindow(
+      {
+        ...stored,
+        limit: stored?.limit ?? this.policy.freeRequestsPerWindow,
+        sentAt: (stored?.sentAt ?? []).filter((t) => t > now - kept && t <= now + kept).sort((a, b) => a - b),
+        blockedUntil: stored?.blockedUntil ?? 0,
+      },
+      this.policy.freeRequestsPerWindow,
+    );
   }
 
   /** How many calls count against the server's current window now (for the pool's status). */
@@ -155,15 +156,13 @@ export class AccountPacer {
   async acquire(opts: AcquireOptions): Promise<{ waitedMs: number; reservedAt: number }> {
     const start = opts.now();
     for (;;) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
       const now = opts.now();
       const r = this.reserve(now);
       if (r.ok) return { waitedMs: Math.max(0, now - start), reservedAt: now };
       if (r.confirming) {
         // Until the call beyond the confirmed count is answered, or at most until it expires.
-        const expiry = new AbortController();
-        await Promise.race([r.confirming, opts.sleep(Math.max(1, r.waitUntil - now), expiry.signal).catch(() => {})]).finally(() => expiry.abort());
-        if (opts.signal?.aborted) throw abortReason(opts.signal);
+        await sleepUntilSettled(opts.sleep, Math.max(1, r.waitUntil - now), r.confirming, opts.signal);
         continue;
       }
       if (r.waitUntil - start > opts.maxWaitMs) {

@@ -34,6 +34,16 @@ export interface WindowCount {
   opensAt: number;
 }
 
+/**
+ * The window with its limit between 1 and `cap` (the configured limit, or the caller's: a learned
+ * limit only lowers it) and its confirmed count no higher than the limit.
+ */
+export function boundWindow(s: AccountWindowState, cap: number): AccountWindowState {
+  const limit = Math.max(1, Math.min(s.limit, cap));
+  const { confirmed, ...rest } = s;
+  return { ...rest, limit, ...(confirmed !== undefined ? { confirmed: Math.min(confirmed, limit) } : {}) };
+}
+
 /** How long sends are kept: one window, and the guard band once counted by the server's windows. */
 export function keptFor(s: Pick<AccountWindowState, 'serverWindowEdge'>, clock: WindowClock): number {
   return clock.windowMs + (s.serverWindowEdge !== undefined ? clock.guardMs : 0);

@@ -1,5 +1,6 @@
 export { AccountPacer, type AcquireOptions, type ReserveResult } from './account-pacer.js';
 export {
+  boundWindow,
   confirmedAfterAccepted,
   countWindow,
   decideSlot,
@@ -13,7 +14,7 @@ export {
 export { DailyQuota, type DailyCheck, type KeyDailyStatus } from './daily-quota.js';
 export { CooldownLadder } from './cooldown-ladder.js';
 export { HEALTH_EWMA_ALPHA, initialHealth, isAvailable, recordSuccess, recordFailure } from './model-health.js';
-export { nextUtcMidnight, sleep, sleepUnlessAborted, abortReason } from './time.js';
+export { nextUtcMidnight, sleep, sleepUnlessAborted, sleepUntilSettled, abortReason } from './time.js';
 export {
   callsInWindow,
   capacityBlock,

@@ -56,3 +56,31 @@ export function sleepUnlessAborted(
     );
   });
 }
+
+/**
+ * Sleeps `ms`, or until `settles` settles, whichever comes first (the sleep is then cut short, so it
+ * holds no timer or queue place); rejects at once with the signal's reason when `signal` aborts,
+ * even if the injected sleep ignores the signal.
+ */
+export async function sleepUntilSettled(
+  sleepFn: (ms: number, signal?: AbortSignal) => Promise<void>,
+  ms: number,
+  settles: Promise<unknown> | undefined,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (signal?.aborted) throw abortReason(signal);
+  const done = new AbortController();
+  let onAbort!: () => void;
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const slept = sleepFn(ms, done.signal).catch(() => {});
+    await Promise.race([slept, aborted, ...(settles ? [settles.then(noop, noop)] : [])]);
+  } finally {
+    done.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (signal?.aborted) throw abortReason(signal);
+}
+
+function noop(): void {}

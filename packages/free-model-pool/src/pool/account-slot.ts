@@ -1,6 +1,6 @@
 import { FreeModelPoolError } from '../errors.js';
 import { isAvailable } from '../limits/model-health.js';
-import { sleepUnlessAborted } from '../limits/time.js';
+import { sleepUnlessAborted, sleepUntilSettled } from '../limits/time.js';
 import type { LedgerWindow } from '../state/shared-ledger.js';
 import type { ClassifiedFailure } from '../types.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
@@ -106,32 +106,15 @@ async function takeSharedSlot(run: Run, modelId: string, waitStart: number, maxW
       );
     }
     const sleepStart = rt.now();
-    if (r.confirming) await untilConfirmed(run, r.waitMs);
-    else await sleepUnlessAborted(queuedSleep(run), Math.max(1, r.waitMs), run.signal);
+    if (r.confirming) {
+      // The fleet's call beyond the confirmed count is unanswered: its answer wakes this request
+      // when this process sent it; otherwise the ledger is asked again every `confirmPollMs`.
+      const own = link.frontierAnswered();
+      const pollMs = link.policy.confirmPollMs ?? rt.policy.rateWindowMs / 60;
+      await sleepUntilSettled(queuedSleep(run), Math.max(1, own ? r.waitMs : Math.min(r.waitMs, pollMs)), own, run.signal);
+    } else await sleepUnlessAborted(queuedSleep(run), Math.max(1, r.waitMs), run.signal);
     slept += rt.now() - sleepStart;
   }
-}
-
-/**
- * The fleet's call beyond the confirmed count is unanswered: waits for its answer when it is this
- * process's, else asks again every `confirmPollMs`, and at most until it expires (`waitMs`).
- */
-async function untilConfirmed(run: Run, waitMs: number): Promise<void> {
-  const { rt } = run;
-  const link = rt.ledger!;
-  const own = link.frontierAnswered();
-  const pollMs = link.policy.confirmPollMs ?? rt.policy.rateWindowMs / 60;
-  const expiry = new AbortController();
-  const abort = () => expiry.abort();
-  run.signal?.addEventListener('abort', abort, { once: true });
-  try {
-    const sleeping = queuedSleep(run)(Math.max(1, own ? waitMs : Math.min(waitMs, pollMs)), expiry.signal).catch(() => {});
-    await (own ? Promise.race([own, sleeping]) : sleeping);
-  } finally {
-    expiry.abort();
-    run.signal?.removeEventListener('abort', abort);
-  }
-  if (run.signal?.aborted) run.abort(run.signal.reason);
 }
 
 /** The account window's policy for the shared ledger, which keeps none of its own. */

@@ -13,7 +13,7 @@ import {
 import { confirmedAfterAccepted, countWindow, decideSlot, learnMinuteLimit } from '@freepool/free-model-pool/internal';
 import { LEDGER_DDL, STATE_SCHEMA } from './schema.js';
 import type { Rows, SqlClient, SqlSession } from './sql-client.js';
-import { fleetWindow, slotsQuery, windowClock, type FleetWindow } from './sql-window.js';
+import { fleetWindow, slotsQuery, WINDOW_COLUMNS, windowClock, type FleetWindow } from './sql-window.js';
 import { int, lit, ms, num, shiftHealth, sqlNum, ts } from './sql-values.js';
 
 /**
@@ -91,7 +91,7 @@ export class SqlLedger implements SharedLedger {
     const retention = Math.max(clock.windowMs + clock.guardMs, SLOT_RETENTION_MS);
     return this.db.transaction(async (tx) => {
       const [lock, window] = await tx.exec(
-        `SELECT limit_per_window, ${ms('blocked_until')} AS blocked_until, confirmed_per_window, ${ms('window_edge')} AS window_edge,
+        `SELECT ${WINDOW_COLUMNS},
                 daily_limit, daily_remaining, ${ms('daily_reset_at')} AS daily_reset_at, ${ms('daily_exhausted_until')} AS daily_exhausted_until, ${DB_NOW} AS now
            FROM ${ACCOUNT} WHERE account = ${this.acct} FOR UPDATE;
          ${slotsQuery(this.acct, clock)}`,
@@ -210,7 +210,7 @@ export class SqlLedger implements SharedLedger {
     const clock = windowClock(w);
     return this.db.transaction(async (tx) => {
       const [lock, slots] = await tx.exec(
-        `SELECT limit_per_window, ${ms('blocked_until')} AS blocked_until, confirmed_per_window, ${ms('window_edge')} AS window_edge, ${DB_NOW} AS now
+        `SELECT ${WINDOW_COLUMNS}, ${DB_NOW} AS now
            FROM ${ACCOUNT} WHERE account = ${this.acct} FOR UPDATE;
          ${slotsQuery(this.acct, clock)}`,
       );

@@ -1,5 +1,5 @@
 import type { AccountWindowState, LedgerWindow } from '@freepool/free-model-pool';
-import type { WindowClock } from '@freepool/free-model-pool/internal';
+import { boundWindow, type WindowClock } from '@freepool/free-model-pool/internal';
 import { STATE_SCHEMA } from './schema.js';
 import { int, ms, num } from './sql-values.js';
 import type { Rows } from './sql-client.js';
@@ -21,6 +21,9 @@ export function windowClock(w: LedgerWindow): WindowClock {
   return { windowMs: int(w.windowMs), guardMs: int(w.guardMs ?? 0) };
 }
 
+/** The account row's window columns, as `fleetWindow` reads them (times as ms). */
+export const WINDOW_COLUMNS = `limit_per_window, ${ms('blocked_until')} AS blocked_until, confirmed_per_window, ${ms('window_edge')} AS window_edge`;
+
 /** The slots that can still count: one window back, and the guard band before it. */
 export function slotsQuery(account: string, clock: WindowClock): string {
   return `SELECT ${ms('at')} AS at, answered, frontier FROM ${STATE_SCHEMA}.slot
@@ -32,20 +35,22 @@ export function slotsQuery(account: string, clock: WindowClock): string {
  * ms); `slots`: the rows of `slotsQuery`; `limit`: the caller's limit, which a learned one only lowers.
  */
 export function fleetWindow(account: Rows[number], slots: Rows, limit: number, now: number, clock: WindowClock): FleetWindow {
-  const learned = num(account.limit_per_window);
-  const windowLimit = Math.max(1, Math.min(int(limit), learned ?? Number.MAX_SAFE_INTEGER));
+  const cap = int(limit);
   const confirmed = num(account.confirmed_per_window);
   const edge = num(account.window_edge);
   const rows = slots.map((r) => ({ at: num(r.at)!, answered: r.answered === true, frontier: r.frontier === true }));
   const frontier = rows.find((r) => r.frontier && !r.answered && r.at > now - clock.windowMs);
   return {
-    state: {
-      limit: windowLimit,
-      sentAt: rows.map((r) => r.at),
-      blockedUntil: num(account.blocked_until) ?? 0,
-      ...(confirmed !== undefined ? { confirmed: Math.min(confirmed, windowLimit) } : {}),
-      ...(edge !== undefined ? { serverWindowEdge: edge } : {}),
-    },
+    state: boundWindow(
+      {
+        limit: num(account.limit_per_window) ?? cap,
+        sentAt: rows.map((r) => r.at),
+        blockedUntil: num(account.blocked_until) ?? 0,
+        ...(confirmed !== undefined ? { confirmed } : {}),
+        ...(edge !== undefined ? { serverWindowEdge: edge } : {}),
+      },
+      cap,
+    ),
     pending: rows.filter((r) => !r.answered).map((r) => r.at),
     frontierAt: frontier?.at,
   };
