@@ -11,7 +11,7 @@ export default defineConfig({
       '@freepool/free-model-pool/internal': src('free-model-pool', 'internal'),
       '@freepool/free-model-pool': src('free-model-pool'),
       '@freepool/openrouter-simulator': src('openrouter-simulator'),
-      '@freepool/plugin-openrouter': src('plugin-openrouter'),
+      '@freepool/plugin-openrouter-free': src('plugin-openrouter-free'),
     },
   },
   test: {

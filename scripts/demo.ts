@@ -14,7 +14,7 @@ const { AgentRuntime, ModelType } = await import('@elizaos/core');
 // itself is fine, so it is imported through a variable and typed as the Plugin it is.
 const SQL_PLUGIN = '@elizaos/plugin-sql';
 const { default: sqlPlugin } = (await import(SQL_PLUGIN)) as { default: import('@elizaos/core').Plugin };
-const { default: freePoolPlugin } = await import('@freepool/plugin-openrouter');
+const { default: freePoolPlugin } = await import('@freepool/plugin-openrouter-free');
 const { startSimulator } = await import('@freepool/openrouter-simulator');
 type FailureKind = import('@freepool/openrouter-simulator').FailureKind;
 type Runtime = InstanceType<typeof AgentRuntime>;
@@ -150,7 +150,7 @@ const runtime = new AgentRuntime({
 const pluginLines = capturePluginLog(runtime);
 
 console.log(`\nOpenRouter simulator at ${sim.baseURL} (offline: every answer below is simulated, not a real model).`);
-console.log('Starting an ElizaOS AgentRuntime with @elizaos/plugin-sql (in-memory PGlite) and @freepool/plugin-openrouter…');
+console.log('Starting an ElizaOS AgentRuntime with @elizaos/plugin-sql (in-memory PGlite) and @freepool/plugin-openrouter-free…');
 await runtime.registerPlugin(sqlPlugin);
 await runtime.runPluginMigrations();
 await runtime.initialize();

@@ -2,7 +2,7 @@
  * `bun run start`: an ElizaOS agent you can talk to, on free OpenRouter models.
  *
  * Loads characters/free-agent.json (or --character <path> / CHARACTER), which enables
- * @freepool/plugin-openrouter by package name, and serves the ElizaOS REST API and web chat with
+ * @freepool/plugin-openrouter-free by package name, and serves the ElizaOS REST API and web chat with
  * @elizaos/server's AgentServer on SERVER_PORT (default 3000). Without OPENROUTER_API_KEY (or with
  * --simulator) it starts the OpenRouter simulator on loopback and points the agent at it, and says so.
  */
@@ -64,9 +64,9 @@ if (!process.env.SENTRY_DSN?.trim()) process.env.SENTRY_DSN = 'disabled';
 process.env.LOG_LEVEL ??= 'info';
 
 // ElizaOS imports the plugin by package name, which resolves to its built dist/.
-const pluginEntry = path.join(repoRoot, 'packages', 'plugin-openrouter', 'dist', 'index.js');
+const pluginEntry = path.join(repoRoot, 'packages', 'plugin-openrouter-free', 'dist', 'index.js');
 if (!existsSync(pluginEntry)) {
-  console.error(`@freepool/plugin-openrouter is not built (${path.relative(repoRoot, pluginEntry)} is missing): run \`bun run build\`, or use \`bun run start\`, which builds first.`);
+  console.error(`@freepool/plugin-openrouter-free is not built (${path.relative(repoRoot, pluginEntry)} is missing): run \`bun run build\`, or use \`bun run start\`, which builds first.`);
   process.exit(1);
 }
 

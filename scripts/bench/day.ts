@@ -10,9 +10,9 @@ import { AgentRuntime, ChannelType, type Content, type UUID } from '@elizaos/cor
 import bootstrapPlugin from '@elizaos/plugin-bootstrap';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
-import openrouterFreePlugin from '@freepool/plugin-openrouter';
-import { callPriority } from '../../packages/plugin-openrouter/src/fallback/call-priority.js';
-import { getPoolEntry } from '../../packages/plugin-openrouter/src/pool-registry.js';
+import openrouterFreePlugin from '@freepool/plugin-openrouter-free';
+import { callPriority } from '../../packages/plugin-openrouter-free/src/fallback/call-priority.js';
+import { getPoolEntry } from '../../packages/plugin-openrouter-free/src/pool-registry.js';
 
 const FAKE_KEY = 'sk-or-v1-FAKE-bench-day-0000';
 /** The daily cap of an account that never bought credits. */

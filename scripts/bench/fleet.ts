@@ -11,7 +11,7 @@ import { bundleForNode, NodeProcess } from '../../test/helpers/node-process.js';
 import { POSTGRES_AVAILABLE, startPostgres } from '../../test/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PLUGIN_DIR = path.join(ROOT, 'packages', 'plugin-openrouter');
+const PLUGIN_DIR = path.join(ROOT, 'packages', 'plugin-openrouter-free');
 const CHILD = path.join(PLUGIN_DIR, 'test', 'fleet', 'fleet-child.ts');
 const KEY = 'sk-or-v1-FAKE-bench-fleet-key-0000';
 const SMALL = ['meta-llama/llama-3.2-3b-instruct:free', 'google/gemma-3n-e4b-it:free', 'liquid/lfm-2.5-1.2b-instruct:free'];

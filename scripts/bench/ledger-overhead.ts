@@ -7,8 +7,8 @@
 import { FreeModelPool, type SharedLedger } from '@freepool/free-model-pool';
 import { startSimulator } from '@freepool/openrouter-simulator';
 import { createRequire } from 'node:module';
-import { PgliteSqlClient, PgSqlClient, type PgliteLike, type SqlClient } from '../../packages/plugin-openrouter/src/state/sql-client.js';
-import { accountFingerprint, SqlLedger } from '../../packages/plugin-openrouter/src/state/sql-ledger.js';
+import { PgliteSqlClient, PgSqlClient, type PgliteLike, type SqlClient } from '../../packages/plugin-openrouter-free/src/state/sql-client.js';
+import { accountFingerprint, SqlLedger } from '../../packages/plugin-openrouter-free/src/state/sql-ledger.js';
 import { POSTGRES_AVAILABLE, startPostgres } from '../../test/helpers/postgres.js';
 import { percentile } from '../lib/stats.js';
 import { BENCH_MODELS, benchCatalog, benchPool } from './catalog.js';

@@ -21,7 +21,7 @@ export interface AgentRef {
   status?: string;
 }
 
-/** The status route's body (see packages/plugin-openrouter/src/routes/status.ts). */
+/** The status route's body (see packages/plugin-openrouter-free/src/routes/status.ts). */
 export type AgentPoolStatus = Record<string, any> & { configured: boolean };
 
 export class AgentStatusError extends Error {
@@ -109,7 +109,7 @@ export async function fetchAgentStatus(target: AgentTarget): Promise<{ agent: Ag
   }
   if (status === 404) {
     throw new AgentStatusError(
-      `agent ${describe(agent)} does not load @freepool/plugin-openrouter (it has no openrouter-free status route): add the plugin to its character's plugins`,
+      `agent ${describe(agent)} does not load @freepool/plugin-openrouter-free (it has no openrouter-free status route): add the plugin to its character's plugins`,
     );
   }
   if (status !== 200 || typeof body?.configured !== 'boolean') {

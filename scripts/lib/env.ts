@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY } from '@freepool/free-model-pool';
-import { parseSettings, SETTING_KEYS, type PluginSettings } from '../../packages/plugin-openrouter/src/config.js';
+import { parseSettings, SETTING_KEYS, type PluginSettings } from '../../packages/plugin-openrouter-free/src/config.js';
 import type { Env } from './io.js';
 import { UsageError } from './io.js';
 

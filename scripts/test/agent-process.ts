@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BUN, REPO_ROOT } from './helpers.js';
 
-const BUILT = ['free-model-pool', 'openrouter-simulator', 'plugin-openrouter'].map((p) => path.join(REPO_ROOT, 'packages', p, 'dist', 'index.js'));
+const BUILT = ['free-model-pool', 'openrouter-simulator', 'plugin-openrouter-free'].map((p) => path.join(REPO_ROOT, 'packages', p, 'dist', 'index.js'));
 
 export interface AgentProcess {
   /** http://127.0.0.1:PORT */

@@ -220,7 +220,7 @@ describe('pool:status --agent against the running agent', () => {
     const r = await poolStatus(['--agent', `${agent.url}/chat/${id}`]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
-      `pool:status: agent NoPool (${id}) does not load @freepool/plugin-openrouter (it has no openrouter-free status route): add the plugin to its character's plugins`,
+      `pool:status: agent NoPool (${id}) does not load @freepool/plugin-openrouter-free (it has no openrouter-free status route): add the plugin to its character's plugins`,
     );
     const several = await poolStatus(['--agent', agent.url]);
     expect(several.code).toBe(1);

@@ -60,7 +60,7 @@ describe('bun run start: where the key is found', () => {
       JSON.stringify({
         name: 'KeyInSettings',
         bio: ['x'],
-        plugins: ['@elizaos/plugin-sql', '@freepool/plugin-openrouter'],
+        plugins: ['@elizaos/plugin-sql', '@freepool/plugin-openrouter-free'],
         settings: { OPENROUTER_API_KEY: 'sk-or-v1-FAKE-test-key-0000', OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' },
       }),
     );

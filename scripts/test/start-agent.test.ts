@@ -14,7 +14,7 @@ import { acquireBuildLock, freePort } from './agent-process.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bun = path.join(repoRoot, 'node_modules', '.bin', 'bun');
 /** The agent is loaded by package name, so the packages must be built (dist/). */
-const builtEntries = ['free-model-pool', 'openrouter-simulator', 'plugin-openrouter'].map((p) =>
+const builtEntries = ['free-model-pool', 'openrouter-simulator', 'plugin-openrouter-free'].map((p) =>
   path.join(repoRoot, 'packages', p, 'dist', 'index.js'),
 );
 const USER_ID = '11111111-2222-4333-8444-555555555555';

@@ -1,6 +1,6 @@
 import { AgentRuntime, type Character, type Plugin } from '@elizaos/core';
 import sqlPlugin from '@elizaos/plugin-sql';
-import openrouterFreePlugin from '@freepool/plugin-openrouter';
+import openrouterFreePlugin from '@freepool/plugin-openrouter-free';
 
 /** Distinctive and obviously fake, so a leak check can search every output for it. */
 export const FAKE_KEY = 'sk-or-v1-FAKE-plugin-test-key-0000-LEAKCHECK';

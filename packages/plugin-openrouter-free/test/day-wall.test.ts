@@ -1,6 +1,6 @@
 import { ChannelType, type AgentRuntime } from '@elizaos/core';
 import bootstrapPlugin from '@elizaos/plugin-bootstrap';
-import openrouterFreePlugin from '@freepool/plugin-openrouter';
+import openrouterFreePlugin from '@freepool/plugin-openrouter-free';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleStatus } from '../src/routes/status.js';

@@ -163,7 +163,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'setting')}: ${i.message}`);
     const setting = String(parsed.error.issues[0]?.path[0] ?? 'settings');
     // Errors echo the bad value: a key pasted into the wrong setting must not reach the log.
-    const message = redactSecrets(`Invalid @freepool/plugin-openrouter configuration: ${problems.join('; ')}`, [
+    const message = redactSecrets(`Invalid @freepool/plugin-openrouter-free configuration: ${problems.join('; ')}`, [
       asText(raw.OPENROUTER_API_KEY),
       asText(raw.OPENROUTER_LAST_RESORT_API_KEY),
     ]);

@@ -1,7 +1,7 @@
 import { ChannelType, ModelType, type AgentRuntime } from '@elizaos/core';
 import bootstrapPlugin from '@elizaos/plugin-bootstrap';
 import openaiPlugin from '@elizaos/plugin-openai';
-import openrouterFreePlugin from '@freepool/plugin-openrouter';
+import openrouterFreePlugin from '@freepool/plugin-openrouter-free';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleStatus } from '../src/routes/status.js';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ModelType, type AgentRuntime } from '@elizaos/core';
 import { PoolConfigError } from '@freepool/free-model-pool';
-import openrouterFreePlugin from '@freepool/plugin-openrouter';
+import openrouterFreePlugin from '@freepool/plugin-openrouter-free';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseImageDescription } from '../src/models/image.js';
