@@ -186,7 +186,8 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
         secrets,
       });
       // The server counts a call when it arrives, as the engine's run loop does: see AccountPacer.settle.
-      account.settle(slot, Date.now(), outcome.ok || !refusedByAccount(outcome.failure!.reason));
+      const answeredAt = Date.now();
+      account.settle(slot, { sentAt: answeredAt - outcome.latencyMs, answeredAt, accepted: outcome.ok || !refusedByAccount(outcome.failure!.reason) });
       if (!outcome.ok && outcome.failure!.reason === 'aborted' && controller.signal.aborted) return; // cut off by Ctrl-C: not a measurement
       records.push({ ...outcome, model: task.model.id, kind: task.kind, round: task.round });
       const reason = outcome.failure?.reason;

@@ -59,7 +59,7 @@ export function accountContract(name: string, make: MakeAccount, opts: { skip?: 
     it('waits within the wait allowed for the next slot, and says how long it waited', () =>
       using({ freeRequestsPerWindow: 1, rateWindowMs: 300 }, async (account) => {
         const first = slotOf(await account.take({ maxWaitMs: 0 }));
-        account.settle(first, Date.now(), true);
+        account.settle(first, { sentAt: Date.now(), answeredAt: Date.now(), accepted: true });
         const second = slotOf(await account.take({ maxWaitMs: 5_000 }));
         expect(second.waitedMs).toBeGreaterThan(0);
       }));
@@ -128,6 +128,48 @@ export function accountContract(name: string, make: MakeAccount, opts: { skip?: 
         await sleep(Math.max(0, account.opensAt(Date.now()) - Date.now()) + 20);
         const taken = await Promise.all(Array.from({ length: 5 }, () => account.take({ maxWaitMs: 0 })));
         expect(taken.filter((t) => 'slot' in t)).toHaveLength(2);
+      }));
+
+    it('a reset on a window boundary says the windows are fixed: the next one takes its whole limit at the boundary', () =>
+      using({ freeRequestsPerWindow: 3, rateWindowMs: 1_000 }, async (account) => {
+        // 100 ms into a window, so the calls below are answered well before its end.
+        await sleep(1_100 - (Date.now() % 1_000));
+        for (let i = 0; i < 3; i++) {
+          const slot = slotOf(await account.take({ maxWaitMs: 0 }));
+          account.settle(slot, { sentAt: Date.now(), answeredAt: Date.now(), accepted: true });
+        }
+        const now = Date.now();
+        const boundary = Math.ceil(now / 1_000) * 1_000;
+        account.observe(minute429(boundary, 3), now);
+        await account.flush();
+        // Past the boundary (and the clock margin of a sixtieth of the window), though the three
+        // calls are still within one window of now: counted the sliding way, none would go.
+        await sleep(boundary + 40 - Date.now());
+        const taken = await Promise.all(Array.from({ length: 4 }, () => account.take({ maxWaitMs: 0 })));
+        expect(taken.filter((t) => 'slot' in t)).toHaveLength(3);
+      }));
+
+    it('a reset at the oldest counted call plus the window says it slides: slots open one by one as the calls leave it', () =>
+      using({ freeRequestsPerWindow: 3, rateWindowMs: 1_000 }, async (account) => {
+        const oldest = slotOf(await account.take({ maxWaitMs: 0 }));
+        const sentAt = Date.now();
+        account.settle(oldest, { sentAt, answeredAt: Date.now(), accepted: true });
+        await sleep(300);
+        for (let i = 0; i < 2; i++) {
+          const slot = slotOf(await account.take({ maxWaitMs: 0 }));
+          account.settle(slot, { sentAt: Date.now(), answeredAt: Date.now(), accepted: true });
+        }
+        // Off every boundary: the server counted the oldest call, and frees its place a window later.
+        const reset = (sentAt + 1_000) % 1_000 === 0 ? sentAt + 1_001 : sentAt + 1_000;
+        const now = Date.now();
+        account.observe(minute429(reset, 3), now);
+        await account.flush();
+        await sleep(reset + 60 - Date.now());
+        slotOf(await account.take({ maxWaitMs: 0 }));
+        // The other two are still in the window: on fixed windows a new one would have begun at the reset.
+        const next = await account.take({ maxWaitMs: 0 });
+        expect(next).toMatchObject({ block: { kind: 'minute' } });
+        if ('block' in next && next.block.kind === 'minute') expect(next.block.retryAt).toBeGreaterThan(reset + 200);
       }));
 
     it('takes nothing when `wanted` says no: no place in the window, no unit of the day', () =>

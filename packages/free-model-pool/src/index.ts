@@ -32,6 +32,7 @@ export {
   type AccountBlock,
   type AccountSlot,
   type AccountView,
+  type SettledCall,
   type Taken,
   type TakeRequest,
   type FleetAccountOptions,

@@ -178,6 +178,11 @@ export interface AccountWindowState {
    * per-minute 429's reset; limits/account-window.ts). Unknown: a sliding window is counted.
    */
   serverWindowEdge?: number;
+  /**
+   * Set once a per-minute 429's reset showed that the server's window slides (its reset is the
+   * oldest counted call plus the window; limits/account-window.ts windowKindFrom).
+   */
+  windowSlides?: true;
 }
 
 /** The account's daily free-model counter. */

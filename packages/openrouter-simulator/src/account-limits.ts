@@ -1,6 +1,7 @@
 /**
  * The account-wide free-model quotas: a per-"minute" window aligned like OpenRouter's (it resets at
- * the next multiple of the window) and a daily counter that failed calls also spend.
+ * the next multiple of the window), or a sliding one (`window: 'sliding'`: its reset is the oldest
+ * counted call plus the window), and a daily counter that failed calls also spend.
  */
 import type { AccountScenario } from './scenario.js';
 import { dailyLimit, perMinuteLimit, type WireError } from './wire-errors.js';
@@ -26,6 +27,8 @@ export class AccountLimits {
   private readonly reportedLimit: number;
   private windowStart = Number.NEGATIVE_INFINITY;
   private windowCount = 0;
+  /** Arrival times of the calls a sliding window counts (admitted within the last window). */
+  private admitted: number[] = [];
   private dailyUsed: number;
   private dailyResetAt: number;
 
@@ -59,16 +62,29 @@ export class AccountLimits {
       return { kind: 'daily_429', error: dailyLimit(daily, this.dailyResetAt, this.cfg.highBalance ?? false) };
     }
     this.dailyUsed++;
+    const reset = this.cfg.window === 'sliding' ? this.slidingWindow(t) : this.fixedWindow(t);
+    if (reset !== undefined) return { kind: 'per_minute_429', error: perMinuteLimit(this.reportedLimit, reset) };
+    return null;
+  }
+
+  /** Counts the call in the aligned window of `t`; the window's end when it is full. */
+  private fixedWindow(t: number): number | undefined {
     const start = Math.floor(t / this.windowMs) * this.windowMs;
     if (start !== this.windowStart) {
       this.windowStart = start;
       this.windowCount = 0;
     }
-    if (this.windowCount >= this.perMinute) {
-      return { kind: 'per_minute_429', error: perMinuteLimit(this.reportedLimit, start + this.windowMs) };
-    }
+    if (this.windowCount >= this.perMinute) return start + this.windowMs;
     this.windowCount++;
-    return null;
+    return undefined;
+  }
+
+  /** Counts the call among those of the last `windowMs`; when full, the moment the oldest leaves. */
+  private slidingWindow(t: number): number | undefined {
+    this.admitted = this.admitted.filter((a) => a > t - this.windowMs);
+    if (this.admitted.length >= this.perMinute) return (this.admitted[0] ?? t) + this.windowMs;
+    this.admitted.push(t);
+    return undefined;
   }
 
   /** The `free_model_daily_requests` block of `GET /api/v1/key`. */

@@ -60,6 +60,12 @@ export interface AccountScenario {
   perMinute?: number;
   /** Length of the "minute" window in ms. Default 60000. Windows align to multiples of it. */
   windowMs?: number;
+  /**
+   * How the per-minute window counts. `fixed` (the default, as OpenRouter's 429s show): windows
+   * aligned to multiples of `windowMs`, reset at the next one. `sliding`: at most `perMinute` calls
+   * in any `windowMs`; a 429's reset is the oldest counted call plus the window.
+   */
+  window?: 'fixed' | 'sliding';
   /** Daily cap for free models; undefined = unlimited. Failed calls count too, as on OpenRouter. */
   daily?: number;
   /** Starting value of the daily counter. Default 0. */
@@ -134,6 +140,7 @@ const scenarioSchema = z
       .object({
         perMinute: z.number().int().min(0).optional(),
         windowMs: z.number().int().positive().optional(),
+        window: z.enum(['fixed', 'sliding']).optional(),
         daily: z.number().int().min(0).optional(),
         dailyUsed: z.number().int().min(0).optional(),
         dailyResetAt: z.number().int().min(0).optional(),

@@ -131,3 +131,26 @@ describe('account daily cap', () => {
     expect(sim.stats()).toEqual({ total: 0, byModel: {}, byStatus: {}, calls: [] });
   });
 });
+
+describe('a sliding account window (window: sliding)', () => {
+  it('counts the calls of the last window, and its reset is the oldest counted call plus the window', async () => {
+    sim = await startSimulator({ scenario: { account: { perMinute: 2, windowMs: 2_000, window: 'sliding' } } });
+    expect((await chat(sim.baseURL, { model: SMALL })).status).toBe(200);
+    await sleep(50);
+    expect((await chat(sim.baseURL, { model: LARGE })).status).toBe(200);
+    const limited = await chat(sim.baseURL, { model: SMALL });
+    expect(limited.status).toBe(429);
+    const [first, second] = sim.stats().calls;
+    const reset = Number(limited.headers.get('x-ratelimit-reset'));
+    // Not a window boundary: the first call's arrival (stamped within the same tick) plus the window.
+    expect(reset - 2_000).toBeGreaterThanOrEqual(first!.at);
+    expect(reset - 2_000).toBeLessThan(second!.at);
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    // Once the first call leaves the window one slot opens, not two: the second still counts.
+    await sleep(Math.max(0, reset - Date.now()) + 5);
+    expect((await chat(sim.baseURL, { model: SMALL })).status).toBe(200);
+    expect((await chat(sim.baseURL, { model: SMALL })).status).toBe(429);
+    expect(sim.stats().calls.map((c) => c.kind)).toEqual(['ok', 'ok', 'per_minute_429', 'ok', 'per_minute_429']);
+  });
+});
+

@@ -21,8 +21,9 @@ describe('an account limit lower than configured, through the agent', () => {
     sim = undefined;
   });
 
-  it('40 requests 8 at a time, each allowed to wait one window: all answered, at most one call refused', async () => {
-    sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { seed: 3, latencyMs: [5, 15], account: { perMinute: 10, windowMs: WINDOW_MS } } });
+  /** 40 requests 8 at a time through the agent, each allowed to wait one window; what the simulator saw. */
+  async function fortyRequests(window: 'fixed' | 'sliding') {
+    sim = await startSimulator({ apiKey: FAKE_KEY, scenario: { seed: 3, latencyMs: [5, 15], account: { perMinute: 10, windowMs: WINDOW_MS, window } } });
     runtime = await startRuntime({
       OPENROUTER_API_KEY: FAKE_KEY,
       OPENROUTER_BASE_URL: sim.baseURL,
@@ -33,8 +34,8 @@ describe('an account limit lower than configured, through the agent', () => {
       OPENROUTER_MAX_WAIT_MS: String(WINDOW_MS),
     });
     const agent = runtime;
-    // The simulator's windows are aligned to multiples of their length, as OpenRouter's are to the
-    // minute; start 20 ms into one so the first requests do not begin on its boundary.
+    // The simulator's fixed windows are aligned to multiples of their length, as OpenRouter's are to
+    // the minute; start 20 ms into one so the first requests do not begin on its boundary.
     await new Promise((r) => setTimeout(r, WINDOW_MS - (Date.now() % WINDOW_MS) + 20));
     let next = 0;
     const failures: unknown[] = [];
@@ -50,10 +51,24 @@ describe('an account limit lower than configured, through the agent', () => {
         }
       }),
     );
-    expect(failures.map(String)).toEqual([]);
-    expect(answered).toBe(40);
     const stats = sim.stats();
-    expect(stats.calls.filter((c) => c.kind === 'per_minute_429').length).toBeLessThanOrEqual(1);
-    expect(stats.total).toBeLessThanOrEqual(41);
+    return { failures: failures.map(String), answered, total: stats.total, refused: stats.calls.filter((c) => c.kind === 'per_minute_429').length };
+  }
+
+  it('40 requests 8 at a time, each allowed to wait one window: all answered, at most one call refused', async () => {
+    const r = await fortyRequests('fixed');
+    expect(r.failures).toEqual([]);
+    expect(r.answered).toBe(40);
+    expect(r.refused).toBeLessThanOrEqual(1);
+    expect(r.total).toBeLessThanOrEqual(41);
+  });
+
+  it('the same on a sliding window (its reset is the oldest counted call plus the window): all answered, at most 44 calls', async () => {
+    const r = await fortyRequests('sliding');
+    // Counted by fixed boundaries, each learned "boundary" would open a window the server still
+    // counts as full: a 429 per boundary, and requests pushed past their one window of wait.
+    expect(r.failures).toEqual([]);
+    expect(r.answered).toBe(40);
+    expect(r.total).toBeLessThanOrEqual(44);
   });
 });

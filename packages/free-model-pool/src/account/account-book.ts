@@ -1,4 +1,5 @@
 import type { AccountWindowState, DailyState } from '../types.js';
+import { SlotLine } from './slot-line.js';
 
 /** The one call in flight beyond the confirmed count (limits/account-window.ts), and the waiters for its answer. */
 export interface Frontier {
@@ -18,8 +19,12 @@ export class AccountBook {
   private daily: DailyState | undefined;
   /** Reservation times of calls sent and not yet answered. */
   readonly pending: number[] = [];
+  /** Reservation and answer times of answered calls, for a window or two: where the server may have counted each. */
+  answered: Array<[number, number]> = [];
   /** The call beyond the confirmed count, while it is unanswered. */
   frontier: Frontier | undefined;
+  /** The takes of this process waiting for a slot, in line (account/slot-wait.ts). */
+  readonly line = new SlotLine();
 
   getAccountWindow(): AccountWindowState | undefined {
     return this.window ? copyWindow(this.window) : undefined;

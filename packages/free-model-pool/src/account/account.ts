@@ -16,8 +16,8 @@ export interface Account {
    * reason when it aborts. A slot counts one call against the window and the day.
    */
   take(request: TakeRequest): Promise<Taken>;
-  /** The call's answer arrived at `answeredAt`; `accepted` unless the account refused it (a per-minute or daily 429). */
-  settle(slot: AccountSlot, answeredAt: number, accepted: boolean): void;
+  /** The call went out with the slot and its answer came: where the server counted it, and whether it accepted it. */
+  settle(slot: AccountSlot, call: SettledCall): void;
   /** No call was sent with the slot after all: it and its unit of the day go back. */
   release(slot: AccountSlot): void;
   /**
@@ -34,6 +34,16 @@ export interface Account {
   view(now: number): AccountView;
   /** Waits for what is still to be written to shared state (nothing for a local account). */
   flush(): Promise<void>;
+}
+
+/** A call sent with a slot, once answered. */
+export interface SettledCall {
+  /** When it was sent (the slot may have been taken earlier): the server counted it after this. */
+  sentAt: number;
+  /** When its answer (or failure) arrived: the server counted it before this. */
+  answeredAt: number;
+  /** False when the account refused it (a per-minute or daily 429). */
+  accepted: boolean;
 }
 
 export interface TakeRequest {

@@ -1,9 +1,9 @@
-import type { KeyDailyStatus, WaitQueue } from '../limits/index.js';
+import { onWindowBoundary, type KeyDailyStatus, type WaitQueue } from '../limits/index.js';
 import type { PoolPolicy } from '../settings.js';
 import type { LedgerLink } from '../state/ledger-link.js';
 import type { LedgerDaily, LedgerWindow } from '../state/shared-ledger.js';
 import type { AccountWindowState, ClassifiedFailure, DailyState } from '../types.js';
-import type { Account, AccountBlock, AccountSlot, AccountView, Taken, TakeRequest } from './account.js';
+import type { Account, AccountBlock, AccountSlot, AccountView, SettledCall, Taken, TakeRequest } from './account.js';
 import type { LocalAccount, LocalSlot } from './local-account.js';
 import { waitForSlot, type Look } from './slot-wait.js';
 
@@ -27,7 +27,8 @@ export interface FleetAccountOptions {
   waits: WaitQueue;
 }
 
-type FleetLook = FleetSlot | { block: AccountBlock } | { withdrawn: true } | { away: true };
+/** What one look at the fleet finds (a local slot taken in an outage may be handed over in the process's line too). */
+type FleetLook = FleetSlot | LocalSlot | { block: AccountBlock } | { withdrawn: true } | { away: true };
 
 /**
  * The account shared by every process on the key, through a shared ledger (state/shared-ledger.ts):
@@ -50,12 +51,17 @@ export class FleetAccount implements Account {
 
   async take(request: TakeRequest): Promise<Taken> {
     const start = this.now();
-    const r = await waitForSlot(() => this.look(request), {
+    const r = await waitForSlot<FleetLook>(() => this.look(request), {
       now: this.now,
       waits: this.o.waits,
-      rank: request.priority === 'background' ? 1 : 0,
+      line: this.local.book.line,
+      priorityRank: request.priority === 'background' ? 1 : 0,
       signal: request.signal,
       maxWaitMs: request.maxWaitMs,
+      ...(request.wanted ? { wanted: request.wanted } : {}),
+      isSlot: (done) => 'slotId' in done || 'reservedAt' in done,
+      withdrawn: { withdrawn: true },
+      release: (done) => this.release(done as AccountSlot),
     });
     if ('tooLong' in r) {
       const message =
@@ -64,7 +70,7 @@ export class FleetAccount implements Account {
       return { block: { kind: 'minute', retryAt: r.tooLong.opensAt, message }, waitedMs: r.waitedMs };
     }
     const done = r.done;
-    if ('slotId' in done) return { slot: { ...done, waitedMs: r.waitedMs } };
+    if ('slotId' in done || 'reservedAt' in done) return { slot: { ...done, waitedMs: r.waitedMs } };
     if (!('away' in done)) return { ...done, waitedMs: r.waitedMs };
     // The ledger cannot be used now: this process's account serves the rest of the wait.
     const elapsed = this.now() - start;
@@ -100,7 +106,7 @@ export class FleetAccount implements Account {
       return { done: { block: { kind: 'day', resetAt: check.ok ? now + r.resetInMs : check.resetAt, limit: r.limit ?? this.local.quota.state(now).limit } } };
     }
     const opensAt = now + r.waitMs;
-    if (!r.confirming) return { wait: { opensAt, limit: r.limit } };
+    if (!r.confirming) return { wait: { opensAt, limit: r.limit, ...(r.soonestMs !== undefined ? { opensFrom: now + r.soonestMs } : {}) } };
     // The fleet's call beyond the confirmed count is unanswered: its answer wakes this request when
     // this process sent it; otherwise the ledger is asked again every `confirmPollMs`.
     const own = this.link.frontierAnswered();
@@ -108,10 +114,10 @@ export class FleetAccount implements Account {
     return { wait: { opensAt, limit: r.limit, ...(own ? { answered: own } : { askAgainAt: now + pollMs }) } };
   }
 
-  settle(slot: AccountSlot, answeredAt: number, accepted: boolean): void {
-    if (!isFleetSlot(slot)) return this.local.settle(slot, answeredAt, accepted);
-    this.local.pacer.settle(slot.mirroredAt, answeredAt, accepted);
-    this.link.settle(slot.slotId, { accepted, window: this.window() });
+  settle(slot: AccountSlot, call: SettledCall): void {
+    if (!isFleetSlot(slot)) return this.local.settle(slot, call);
+    this.local.pacer.settle(slot.mirroredAt, call.answeredAt, call.accepted, false, call.sentAt);
+    this.link.settle(slot.slotId, { accepted: call.accepted, window: this.window(), durationMs: Math.max(0, call.answeredAt - call.sentAt) });
   }
 
   release(slot: AccountSlot): void {
@@ -133,6 +139,7 @@ export class FleetAccount implements Account {
       this.link.blockMinute({
         ...(failure.retryAt !== undefined ? { resetInMs: failure.retryAt - at } : {}),
         ...(failure.rateLimitLimit !== undefined ? { limit: failure.rateLimitLimit } : {}),
+        ...(failure.retryAt !== undefined ? { resetOnBoundary: onWindowBoundary(failure.retryAt, this.o.policy.rateWindowMs) } : {}),
         window: this.window(),
       });
     } else if (failure.reason === 'account_daily_limit') {

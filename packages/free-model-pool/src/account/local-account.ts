@@ -1,13 +1,18 @@
 import { AccountPacer, DailyQuota, type DailyCheck, type KeyDailyStatus, type WaitQueue } from '../limits/index.js';
 import type { PoolPolicy } from '../settings.js';
 import type { ClassifiedFailure } from '../types.js';
-import type { Account, AccountBlock, AccountSlot, AccountView, Taken, TakeRequest } from './account.js';
+import type { Account, AccountBlock, AccountSlot, AccountView, SettledCall, Taken, TakeRequest } from './account.js';
 import type { AccountBook } from './account-book.js';
 import { waitForSlot, type Look } from './slot-wait.js';
+
+/** What one look of the local account finds (a slot of another account in the process's line may be handed over too). */
+type LocalLook = { reservedAt: number; frontier?: true } | { slotId: string } | { block: AccountBlock } | { withdrawn: true };
 
 /** A slot of the local account: the moment it was taken is its place in the window. */
 export interface LocalSlot extends AccountSlot {
   readonly reservedAt: number;
+  /** The call beyond the confirmed count: its answer says whether the window holds more. */
+  readonly frontier?: true;
 }
 
 export interface LocalAccountOptions {
@@ -42,9 +47,14 @@ export class LocalAccount implements Account {
     const r = await waitForSlot(() => this.look(request), {
       now: this.now,
       waits: this.o.waits,
-      rank: request.priority === 'background' ? 1 : 0,
+      line: this.book.line,
+      priorityRank: request.priority === 'background' ? 1 : 0,
       signal: request.signal,
       maxWaitMs: request.maxWaitMs,
+      ...(request.wanted ? { wanted: request.wanted } : {}),
+      isSlot: (done) => 'reservedAt' in done || 'slotId' in done,
+      withdrawn: { withdrawn: true },
+      release: (done) => this.release(done as unknown as AccountSlot),
     });
     if ('tooLong' in r) {
       const message =
@@ -53,12 +63,12 @@ export class LocalAccount implements Account {
       return { block: { kind: 'minute', retryAt: r.tooLong.opensAt, message }, waitedMs: r.waitedMs };
     }
     const done = r.done;
-    if ('reservedAt' in done) return { slot: { waitedMs: r.waitedMs, reservedAt: done.reservedAt } as LocalSlot };
+    if ('reservedAt' in done || 'slotId' in done) return { slot: { ...done, waitedMs: r.waitedMs } as AccountSlot };
     return { ...done, waitedMs: r.waitedMs };
   }
 
   /** One look: the day, then whether the call is still wanted, then the window; a slot counts against both. */
-  private look(request: TakeRequest): Look<{ reservedAt: number } | { block: AccountBlock } | { withdrawn: true }> {
+  private look(request: TakeRequest): Look<LocalLook> {
     const now = this.now();
     const day = this.quota.check(now, request.priority);
     if (!day.ok) return { done: { block: this.dayBlock(day, now) } };
@@ -66,9 +76,16 @@ export class LocalAccount implements Account {
     const r = this.pacer.reserve(now);
     if (r.ok) {
       this.quota.recordCall(now);
-      return { done: { reservedAt: now } };
+      return { done: { reservedAt: now, ...(r.frontier ? { frontier: true as const } : {}) } };
     }
-    return { wait: { opensAt: r.waitUntil, limit: this.pacer.state(now).limit, ...(r.confirming ? { answered: r.confirming } : {}) } };
+    return {
+      wait: {
+        opensAt: r.waitUntil,
+        limit: this.pacer.state(now).limit,
+        ...(r.opensFrom !== undefined ? { opensFrom: r.opensFrom } : {}),
+        ...(r.confirming ? { answered: r.confirming } : {}),
+      },
+    };
   }
 
   /** The block a failed day check means: the day used up, or (a background call) the reply reserve. */
@@ -79,12 +96,16 @@ export class LocalAccount implements Account {
       : { kind: 'day', resetAt: day.resetAt, ...(limit !== undefined ? { limit } : {}) };
   }
 
-  settle(slot: AccountSlot, answeredAt: number, accepted: boolean): void {
-    this.pacer.settle((slot as LocalSlot).reservedAt, answeredAt, accepted);
+  settle(slot: AccountSlot, call: SettledCall): void {
+    if (!('reservedAt' in slot)) return;
+    const { reservedAt, frontier } = slot as LocalSlot;
+    this.pacer.settle(reservedAt, call.answeredAt, call.accepted, frontier === true, call.sentAt);
   }
 
   release(slot: AccountSlot): void {
-    this.pacer.release((slot as LocalSlot).reservedAt);
+    if (!('reservedAt' in slot)) return;
+    const { reservedAt, frontier } = slot as LocalSlot;
+    this.pacer.release(reservedAt, frontier === true);
     this.quota.giveBack(this.now());
   }
 

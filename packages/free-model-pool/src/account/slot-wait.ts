@@ -1,8 +1,15 @@
-import { abortReason, sleepUnlessAborted, sleepUntilSettled, type WaitQueue } from '../limits/index.js';
+import { abortReason, sleepUntilSettled, type WaitQueue } from '../limits/index.js';
+import type { SlotLine } from './slot-line.js';
 
 /** The window has no slot now: when one opens, and, while the call beyond the confirmed count is out, how its answer is awaited. */
 export interface SlotWait {
   opensAt: number;
+  /**
+   * The soonest the server may open it, when that is earlier (a sliding window counts each call
+   * somewhere between its send and `opensAt`'s assumption): the wait is not refused while this is
+   * within it, and then runs to `opensAt`, past the wait allowed by at most that uncertainty.
+   */
+  opensFrom?: number;
   /** The window's limit, for the message when the wait is too long. */
   limit: number;
   /** Settles when the call beyond the confirmed count is answered (a slot may open sooner than `opensAt`). */
@@ -14,44 +21,87 @@ export interface SlotWait {
 /** One look at the account: done (a slot, a block, a withdrawal: the account's own result), or a wait. */
 export type Look<R> = { done: R } | { wait: SlotWait };
 
-export interface SlotWaitOptions {
+/** Wider than any epoch ms: ranks of a lower priority sort after every wait start of a higher one. */
+const WAITED_RANK_SPAN = 1e15;
+
+export interface SlotWaitOptions<R> {
   now: () => number;
   waits: WaitQueue;
-  /** Where the request queues among others waiting for the same moment (reply-path calls first). */
-  rank: number;
+  line: SlotLine;
+  /** Reply-path calls first (0), background ones after (1). */
+  priorityRank: number;
   signal?: AbortSignal;
   /** Longest wait, ms: a slot that opens later than this after the first look ends the wait at once. */
   maxWaitMs: number;
+  /** Asked before a slot is handed to this take: false withdraws it. */
+  wanted?: () => boolean;
+  /** Whether a look's result is a slot (which goes to an earlier waiter first). */
+  isSlot: (result: R) => boolean;
+  /** The result of a take withdrawn while it waited. */
+  withdrawn: R;
+  /** Gives back a slot handed to this take when it is aborted before it could use it. */
+  release: (slot: R) => void;
 }
 
 /**
  * The one wait for an account slot, for every account: look, and while the look says wait, sleep in
  * the runtime's wait queue until the slot opens (or the call beyond the confirmed count is answered,
- * whichever is first), then look again. Decides before every sleep: a slot further away than
- * `maxWaitMs` from the first look ends the wait at once (`tooLong`), without sleeping; a wait for
+ * or an earlier take hands this one a slot, whichever is first), then look again. Decides before
+ * every sleep: a slot further away than `maxWaitMs` from the first look ends the wait at once
+ * (`tooLong`), without sleeping (on a sliding window: one that cannot open within it); a wait for
  * that answer never runs past `maxWaitMs` either. An abort rejects at once with the signal's reason.
  * `waitedMs` counts the time slept, not the looks' own time (a database round trip is no wait).
  */
 export async function waitForSlot<R>(
   look: () => Look<R> | Promise<Look<R>>,
-  o: SlotWaitOptions,
+  o: SlotWaitOptions<R>,
 ): Promise<{ done: R; waitedMs: number } | { tooLong: SlotWait; waitedMs: number }> {
   const start = o.now();
   const deadline = start + o.maxWaitMs;
-  const sleep = (ms: number, signal?: AbortSignal) => o.waits.until(o.now() + ms, { signal, rank: o.rank });
+  const rank = o.priorityRank * WAITED_RANK_SPAN + start;
+  const sleep = (ms: number, signal?: AbortSignal) => o.waits.until(o.now() + ms, { signal, rank });
   let slept = 0;
-  for (;;) {
-    if (o.signal?.aborted) throw abortReason(o.signal);
-    const l = await look();
-    if ('done' in l) return { done: l.done, waitedMs: slept };
-    const w = l.wait;
-    const now = o.now();
-    const waitingForAnswer = w.answered !== undefined || w.askAgainAt !== undefined;
-    if (waitingForAnswer ? now >= deadline : w.opensAt > deadline) return { tooLong: w, waitedMs: slept };
-    const until = Math.min(w.opensAt, waitingForAnswer ? Math.min(deadline, w.askAgainAt ?? Number.POSITIVE_INFINITY) : w.opensAt);
-    const ms = Math.max(1, until - now);
-    if (w.answered) await sleepUntilSettled(sleep, ms, w.answered, o.signal);
-    else await sleepUnlessAborted(sleep, ms, o.signal);
-    slept += o.now() - now;
+  let handed: { slot: unknown } | { withdrawn: true } | undefined;
+  let wake: () => void = () => undefined;
+  // In line from the first look to the end: a slot another take obtains meanwhile may be this one's.
+  const leave = o.line.join({
+    rank,
+    ...(o.wanted ? { wanted: o.wanted } : {}),
+    hand: (result) => {
+      handed = result;
+      wake();
+    },
+  });
+  const handedResult = (own?: R): R => {
+    // Handed a slot while this take's own look found one too: that one goes to the next in line, or back.
+    if (own !== undefined && o.isSlot(own) && !o.line.handOver(own, Number.POSITIVE_INFINITY)) o.release(own);
+    return handed && 'slot' in handed ? (handed.slot as R) : o.withdrawn;
+  };
+  try {
+    for (;;) {
+      if (o.signal?.aborted) throw abortReason(o.signal);
+      const l = await look();
+      if (handed) return { done: handedResult('done' in l ? l.done : undefined), waitedMs: slept };
+      if ('done' in l) {
+        // An earlier take of this process is waiting: the slot is its; this one looks again.
+        if (o.isSlot(l.done) && o.line.handOver(l.done, rank)) continue;
+        return { done: l.done, waitedMs: slept };
+      }
+      const w = l.wait;
+      const now = o.now();
+      const waitingForAnswer = w.answered !== undefined || w.askAgainAt !== undefined;
+      if (waitingForAnswer ? now >= deadline : (w.opensFrom ?? w.opensAt) > deadline) return { tooLong: w, waitedMs: slept };
+      const until = Math.min(w.opensAt, waitingForAnswer ? Math.min(deadline, w.askAgainAt ?? Number.POSITIVE_INFINITY) : w.opensAt);
+      const handedOver = new Promise<void>((resolve) => (wake = resolve));
+      await sleepUntilSettled(sleep, Math.max(1, until - now), w.answered ? Promise.race([w.answered, handedOver]) : handedOver, o.signal);
+      slept += o.now() - now;
+      if (handed) return { done: handedResult(), waitedMs: slept };
+    }
+  } catch (error) {
+    if (handed && 'slot' in handed) o.release(handed.slot as R);
+    throw error;
+  } finally {
+    leave();
   }
 }
+

@@ -1,13 +1,14 @@
 import type { PoolPolicy } from '../settings.js';
 import type { AccountBook } from '../account/account-book.js';
 import type { AccountWindowState, ClassifiedFailure } from '../types.js';
-import { boundWindow, confirmedAfterAccepted, countWindow, decideSlot, keptFor, learnMinuteLimit, type WindowClock } from './account-window.js';
+import { acceptedInWindow, boundWindow, confirmedAfterAccepted, countWindow, decideSlot, keptFor, learnMinuteLimit, type SentCall, type WindowClock } from './account-window.js';
 
 /**
- * `ok`, or when the next slot opens; `confirming` instead when a call beyond the confirmed count is
- * in flight: it settles when that call is answered.
+ * `ok`, or when the next slot opens (`opensFrom`: the soonest it may, on a sliding window);
+ * `confirming` instead when a call beyond the confirmed count is in flight: it settles when that
+ * call is answered.
  */
-export type ReserveResult = { ok: true } | { ok: false; waitUntil: number; confirming?: Promise<void> };
+export type ReserveResult = { ok: true; frontier?: true } | { ok: false; waitUntil: number; opensFrom?: number; confirming?: Promise<void> };
 
 /**
  * Paces the account's free-model calls below the per-minute cap, so the server's
@@ -28,6 +29,18 @@ export class AccountPacer {
   /** Reservation times of calls sent and not yet answered (this process's; see countWindow). */
   private get pending(): number[] {
     return this.book.pending;
+  }
+
+  /**
+   * The calls of the window and its guard band, each from its send (to its answer, once answered),
+   * as the shared ledger reads its slots: where the server may have counted each.
+   */
+  private calls(now: number): SentCall[] {
+    const from = now - this.clock.windowMs - this.clock.guardMs;
+    return [
+      ...this.book.answered.filter(([, to]) => to > from).map(([f, to]) => ({ from: f, to })),
+      ...this.pending.filter((f) => f > from).map((f) => ({ from: f })),
+    ];
   }
 
   /** The window's clock: its length and the guard band around a boundary. */
@@ -57,13 +70,13 @@ export class AccountPacer {
 
   /** How many calls count against the server's current window now (for the pool's status). */
   usedInWindow(now: number): number {
-    return countWindow(this.state(now), now, this.clock, this.pending).used;
+    return countWindow(this.state(now), now, this.clock, this.pending, this.calls(now)).used;
   }
 
   /** When the next free-model call may be sent: `now` when a slot is free. Reads only. */
   reopensAt(now: number): number {
     const s = this.state(now);
-    const c = countWindow(s, now, this.clock, this.pending);
+    const c = countWindow(s, now, this.clock, this.pending, this.calls(now));
     return Math.max(now, s.blockedUntil, c.used >= s.limit ? c.opensAt : now);
   }
 
@@ -80,12 +93,14 @@ export class AccountPacer {
       now,
       clock: this.clock,
       pending: this.pending,
+      calls: this.calls(now),
       frontierAt: this.book.frontier?.reservedAt,
       confirm: this.policy.confirmAccountLimit ?? false,
     });
     if (!d.ok) {
       this.book.setAccountWindow(s);
-      return d.confirming && this.book.frontier ? { ok: false, waitUntil: d.waitUntil, confirming: this.book.frontier.answered } : { ok: false, waitUntil: d.waitUntil };
+      if (d.confirming && this.book.frontier) return { ok: false, waitUntil: d.waitUntil, confirming: this.book.frontier.answered };
+      return { ok: false, waitUntil: d.waitUntil, ...(d.opensFrom !== undefined ? { opensFrom: d.opensFrom } : {}) };
     }
     if (d.frontier) {
       let resolve!: () => void;
@@ -95,7 +110,7 @@ export class AccountPacer {
     s.sentAt.push(now);
     this.pending.push(now);
     this.book.setAccountWindow(s);
-    return { ok: true };
+    return d.frontier ? { ok: true, frontier: true } : { ok: true };
   }
 
   /** The call beyond the confirmed count was answered (or not sent): the next may go. */
@@ -106,27 +121,35 @@ export class AccountPacer {
     const window = this.book.getAccountWindow();
     if (accepted && window) {
       const s = this.state(now);
-      this.book.setAccountWindow({ ...window, confirmed: confirmedAfterAccepted(s, countWindow(s, now, this.clock, this.pending).used) });
+      this.book.setAccountWindow({ ...window, confirmed: confirmedAfterAccepted(s, acceptedInWindow(s, now, this.clock, this.pending, this.calls(now))) });
     }
     f.resolve();
   }
 
   /**
    * Learns from the server's per-minute 429 (limits/account-window.ts learnMinuteLimit): its reset,
-   * its `X-RateLimit-Limit` and where its windows begin. Failures of other reasons are ignored: a
-   * daily 429's limit is 50/1000.
+   * its `X-RateLimit-Limit`, and whether its window is fixed (and where it begins) or sliding.
+   * Failures of other reasons are ignored: a daily 429's limit is 50/1000.
    */
   observe429(failure: ClassifiedFailure, now: number): void {
     if (failure.reason !== 'account_minute_limit') return;
     const s = this.state(now);
-    const used = countWindow(s, now, this.clock, this.pending).used;
+    const calls = this.calls(now);
+    const used = countWindow(s, now, this.clock, this.pending, calls).used;
     this.book.setAccountWindow(
-      learnMinuteLimit(s, failure, now, used, {
-        configuredLimit: this.policy.freeRequestsPerWindow,
-        windowMs: this.policy.rateWindowMs,
-        marginMs: this.marginMs,
-        confirm: this.policy.confirmAccountLimit ?? false,
-      }),
+      learnMinuteLimit(
+        s,
+        failure,
+        now,
+        used,
+        {
+          configuredLimit: this.policy.freeRequestsPerWindow,
+          windowMs: this.policy.rateWindowMs,
+          marginMs: this.marginMs,
+          confirm: this.policy.confirmAccountLimit ?? false,
+        },
+        { calls },
+      ),
     );
   }
 
@@ -137,26 +160,31 @@ export class AccountPacer {
    * (they reset on the minute). The slot is recorded before the request leaves, so a slow first call
    * can land in the same server window as a later call this sliding window already allowed, and the
    * server answers 429. The answer time is an upper bound on the arrival time, so keeping that
-   * instead makes "at most N in any window" hold for the server's windows too.
+   * instead makes "at most N in any window" hold for the server's windows too. `sentAt`: when the
+   * call actually went out (the slot may have been taken earlier), for a sliding window's count.
    */
-  settle(reservedAt: number, answeredAt: number, accepted = true): void {
-    this.endFrontier(reservedAt, accepted, answeredAt);
+  settle(reservedAt: number, answeredAt: number, accepted = true, frontier = false, sentAt = reservedAt): void {
+    // Calls reserved in the same millisecond share a time: only the frontier's own answer ends it.
+    if (frontier) this.endFrontier(reservedAt, accepted, answeredAt);
     this.forgetPending(reservedAt);
+    // The server counted the call (if it did) between the two: a later 429's reset may name it (windowKindFrom).
+    const keep = answeredAt - 2 * (this.clock.windowMs + this.clock.guardMs);
+    this.book.answered = [...this.book.answered.filter(([, to]) => to > keep), [Math.max(reservedAt, sentAt), answeredAt]];
     if (!(answeredAt > reservedAt)) return;
     const window = this.book.getAccountWindow();
     const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
     if (!window || i < 0) return; // pruned or replaced meanwhile: nothing to move
-    const sentAt = [...window.sentAt];
-    sentAt[i] = answeredAt;
-    this.book.setAccountWindow({ ...window, sentAt: sentAt.sort((a, b) => a - b) });
+    const times = [...window.sentAt];
+    times[i] = answeredAt;
+    this.book.setAccountWindow({ ...window, sentAt: times.sort((a, b) => a - b) });
   }
 
   /**
    * Gives a reserved slot back when no call was sent with it after all (the request deadline passed
    * during the wait, or the daily cap was reached meanwhile), so it does not block other requests.
    */
-  release(reservedAt: number): void {
-    this.endFrontier(reservedAt, false);
+  release(reservedAt: number, frontier = false): void {
+    if (frontier) this.endFrontier(reservedAt, false);
     this.forgetPending(reservedAt);
     const window = this.book.getAccountWindow();
     const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;

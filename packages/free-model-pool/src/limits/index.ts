@@ -1,11 +1,15 @@
 export { AccountPacer, type ReserveResult } from './account-pacer.js';
 export {
   boundWindow,
+  acceptedInWindow,
   confirmedAfterAccepted,
   countWindow,
   decideSlot,
   keptFor,
   learnMinuteLimit,
+  onWindowBoundary,
+  windowKindFrom,
+  type SentCall,
   windowStartAt,
   type MinuteLimitPolicy,
   type SlotDecision,

@@ -187,7 +187,7 @@ async function callOnce<T>(
   const durationMs = endedAt - sentAt;
   // OpenRouter counts every free call against the day, failed ones included: the slot counted it.
   // The slot moves to the answer's time; an answer that was not an account refusal confirms it.
-  const settle = (accepted: boolean) => slot && rt.account.settle(slot, endedAt, accepted);
+  const settle = (accepted: boolean) => slot && rt.account.settle(slot, { sentAt, answeredAt: endedAt, accepted });
   const waitedMs = slot?.waitedMs ?? 0;
 
   if (result) {

@@ -60,6 +60,8 @@ export interface LedgerReserveRequest extends LedgerWindow {
 export interface LedgerSettle {
   /** Whether the server accepted the call (anything but an account 429). */
   accepted: boolean;
+  /** How long ago, at the answer, the call was sent (its slot may have been taken earlier), ms. */
+  durationMs?: number;
   window: LedgerWindow;
 }
 
@@ -68,6 +70,11 @@ export interface LedgerMinuteBlock {
   resetInMs?: number;
   /** Its `X-RateLimit-Limit`, when it named one. */
   limit?: number;
+  /**
+   * Whether the reset, as the server wrote it, is on a window boundary (limits/account-window.ts
+   * onWindowBoundary): what a duration no longer shows, and what says the server's windows are fixed.
+   */
+  resetOnBoundary?: boolean;
   window: LedgerWindow;
 }
 
@@ -84,6 +91,8 @@ export type LedgerReservation =
       ok: false;
       blocked: 'minute';
       waitMs: number;
+      /** The soonest a slot may open, when sooner than `waitMs` (a sliding window: see limits/account-window.ts countWindow). */
+      soonestMs?: number;
       limit: number;
       health: Array<[string, ModelHealth]>;
       /** The wait is for the answer of the call beyond the confirmed count (it may come sooner than `waitMs`). */

@@ -61,6 +61,24 @@ describe('an account limit lower than configured', () => {
     expect(h.sim.stats().total).toBeLessThanOrEqual(41);
   });
 
+  it('held at 10 per window on a sliding window (its reset is the oldest counted call plus the window), allowed to wait one window: all 40 answered in at most 44 calls', async () => {
+    const windowMs = 400;
+    h = await startHarness(
+      { account: { perMinute: 10, windowMs, window: 'sliding' }, latencyMs: [5, 15] },
+      { policy: { freeRequestsPerWindow: 20, rateWindowMs: windowMs, maxWaitMs: windowMs, requestDeadlineMs: 20_000 } },
+    );
+    const r = await closedLoop(40, 8, (i) => h!.pool.generateText({ tier: 'small', prompt: `request ${i}` }));
+    // Counted by fixed boundaries, each learned "boundary" would open a window the server still
+    // counts as full: a 429 per boundary, and requests pushed past their one window of wait.
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(40);
+    expect(h.sim.stats().total).toBeLessThanOrEqual(44);
+    // What it learned: the window's limit, and that it slides (no fixed boundary).
+    const learned = (h.pool.account as LocalAccount).book.getAccountWindow();
+    expect(learned).toMatchObject({ limit: 10, confirmed: 10, windowSlides: true });
+    expect(learned?.serverWindowEdge).toBeUndefined();
+  });
+
   it('at exactly its configured limit, the first window confirms it and later windows run at full width', async () => {
     h = await startHarness({ account: { perMinute: 6, windowMs: 300 } }, { policy: { freeRequestsPerWindow: 6, rateWindowMs: 300, maxWaitMs: 5_000 } });
     const r = await closedLoop(18, 6, (i) => h!.pool.generateText({ tier: 'small', prompt: `request ${i}` }));

@@ -21,6 +21,35 @@ describe('AccountPacer', () => {
     expect(pacer.reserve(10).ok).toBe(true);
   });
 
+  it('a call reserved in the same millisecond as the call beyond the confirmed count does not answer for it', () => {
+    const pacer = new AccountPacer(new AccountBook(), { freeRequestsPerWindow: 4, rateWindowMs: 1_000, confirmAccountLimit: true });
+    // A fresh window trusts half the limit (2): the third call goes alone, beyond the confirmed count.
+    expect(pacer.reserve(0)).toEqual({ ok: true });
+    expect(pacer.reserve(10)).toEqual({ ok: true });
+    expect(pacer.reserve(10)).toEqual({ ok: true, frontier: true });
+    // The second call answers first; the third, with the same reservation time, is still out.
+    pacer.settle(10, 20, true);
+    expect(pacer.reserve(20)).toMatchObject({ ok: false, confirming: expect.any(Promise) });
+    pacer.settle(10, 30, true, true);
+    expect(pacer.state(30).confirmed).toBe(4);
+    expect(pacer.reserve(30)).toEqual({ ok: true });
+  });
+
+  it('before the server has shown its windows, an accepted call vouches only for the calls since the last window boundary', () => {
+    const pacer = new AccountPacer(new AccountBook(), { freeRequestsPerWindow: 20, rateWindowMs: 1_000, confirmAccountLimit: true });
+    // Ten calls astride the boundary at 1 000: five before it, five after. A fixed-window server
+    // holds only the last five (and the eleventh) in its window.
+    for (let i = 0; i < 5; i++) {
+      expect(pacer.reserve(950 + i)).toEqual({ ok: true });
+      pacer.settle(950 + i, 960 + i, true);
+    }
+    for (let i = 0; i < 5; i++) expect(pacer.reserve(1_010 + i)).toEqual({ ok: true });
+    expect(pacer.reserve(1_020)).toEqual({ ok: true, frontier: true });
+    pacer.settle(1_020, 1_030, true, true);
+    // Six calls in the server's window: trusted with twice that, not with the 20 that 11 would claim.
+    expect(pacer.state(1_030).confirmed).toBe(12);
+  });
+
   it('never grants more than 20 in a window, even to 50 concurrent callers', async () => {
     const store = new AccountBook();
     const pacer = new AccountPacer(store, policy);

@@ -98,6 +98,32 @@ describe('LocalAccount.take', () => {
   });
 });
 
+describe('LocalAccount: takes in line', () => {
+  it('a slot a newcomer obtains while an earlier take still waits (its timer late) goes to the earlier one', async () => {
+    // A sleep that never ends stands for a timer that has not fired yet.
+    const { account, advance } = fakeAccount({ freeRequestsPerWindow: 1 }, () => new Promise<void>(() => {}));
+    account.pacer.reserve(0);
+    const earlier = account.take({ maxWaitMs: 120_000 });
+    await new Promise((r) => setTimeout(r, 5));
+    advance(60_000); // the slot is free again; the earlier take has not looked yet
+    const newcomer = await account.take({ maxWaitMs: 0 });
+    expect(newcomer).toMatchObject({ block: { kind: 'minute' } });
+    expect(await earlier).toMatchObject({ slot: { reservedAt: 60_000 } });
+  });
+
+  it('one that no longer wants a slot is passed over, and told so', async () => {
+    const { account, advance } = fakeAccount({ freeRequestsPerWindow: 1 }, () => new Promise<void>(() => {}));
+    account.pacer.reserve(0);
+    let wanted = true;
+    const earlier = account.take({ maxWaitMs: 120_000, wanted: () => wanted });
+    await new Promise((r) => setTimeout(r, 5));
+    advance(60_000);
+    wanted = false; // another request cooled its model meanwhile
+    expect(await account.take({ maxWaitMs: 0 })).toMatchObject({ slot: { reservedAt: 60_000 } });
+    expect(await earlier).toMatchObject({ withdrawn: true });
+  });
+});
+
 describe('LocalAccount under real concurrency', () => {
   it('50 concurrent takes on a compressed window never exceed 20 per window', async () => {
     const windowMs = 40;

@@ -19,6 +19,8 @@ export const accountTable = pool.table('account', {
   confirmedPerWindow: integer('confirmed_per_window'),
   /** A moment at which the server's fixed windows begin, once a per-minute 429 has shown it. */
   windowEdge: timestamp('window_edge', { withTimezone: true }),
+  /** Set once a 429's reset showed that the server's window slides (it was fixed, or unknown, before). */
+  windowSlides: boolean('window_slides').notNull().default(false),
   dailyLimit: integer('daily_limit'),
   dailyRemaining: integer('daily_remaining'),
   dailyResetAt: timestamp('daily_reset_at', { withTimezone: true }),
@@ -33,6 +35,8 @@ export const slotTable = pool.table(
     id: text('id').primaryKey(),
     account: text('account').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
+    /** When the slot was taken; `at` moves to the answer's time, and the server counted the call in between. */
+    sentAt: timestamp('sent_at', { withTimezone: true }),
     counted: boolean('counted').notNull(),
     /** Whether the call's answer has arrived (`at` is then the answer's time). */
     answered: boolean('answered').notNull().default(false),
@@ -69,6 +73,7 @@ CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.account (
   blocked_until timestamp with time zone,
   confirmed_per_window integer,
   window_edge timestamp with time zone,
+  window_slides boolean NOT NULL DEFAULT false,
   daily_limit integer,
   daily_remaining integer,
   daily_reset_at timestamp with time zone,
@@ -79,6 +84,7 @@ CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.slot (
   id text PRIMARY KEY,
   account text NOT NULL,
   at timestamp with time zone NOT NULL,
+  sent_at timestamp with time zone,
   counted boolean NOT NULL,
   answered boolean NOT NULL DEFAULT false,
   frontier boolean NOT NULL DEFAULT false
@@ -86,8 +92,10 @@ CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.slot (
 -- Columns added since the first release, for databases created by it.
 ALTER TABLE ${STATE_SCHEMA}.account ADD COLUMN IF NOT EXISTS confirmed_per_window integer;
 ALTER TABLE ${STATE_SCHEMA}.account ADD COLUMN IF NOT EXISTS window_edge timestamp with time zone;
+ALTER TABLE ${STATE_SCHEMA}.account ADD COLUMN IF NOT EXISTS window_slides boolean NOT NULL DEFAULT false;
 ALTER TABLE ${STATE_SCHEMA}.slot ADD COLUMN IF NOT EXISTS answered boolean NOT NULL DEFAULT false;
 ALTER TABLE ${STATE_SCHEMA}.slot ADD COLUMN IF NOT EXISTS frontier boolean NOT NULL DEFAULT false;
+ALTER TABLE ${STATE_SCHEMA}.slot ADD COLUMN IF NOT EXISTS sent_at timestamp with time zone;
 CREATE INDEX IF NOT EXISTS slot_account_at_idx ON ${STATE_SCHEMA}.slot (account, at);
 CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.health (
   account text NOT NULL,

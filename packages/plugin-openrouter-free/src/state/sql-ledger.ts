@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   nextUtcMidnight,
   type LedgerDaily,
@@ -10,11 +10,12 @@ import {
   type ModelHealth,
   type SharedLedger,
 } from '@freepool/free-model-pool';
-import { confirmedAfterAccepted, countWindow, decideSlot, learnMinuteLimit } from '@freepool/free-model-pool/internal';
+import { acceptedInWindow, confirmedAfterAccepted, countWindow, decideSlot, learnMinuteLimit } from '@freepool/free-model-pool/internal';
 import { LEDGER_DDL, STATE_SCHEMA } from './schema.js';
 import type { Rows, SqlClient, SqlSession } from './sql-client.js';
-import { fleetWindow, slotsQuery, WINDOW_COLUMNS, windowClock, type FleetWindow } from './sql-window.js';
-import { int, lit, ms, num, shiftHealth, sqlNum, ts } from './sql-values.js';
+import { SqlHealth } from './sql-health.js';
+import { DB_NOW, fleetWindow, slotsQuery, WINDOW_COLUMNS, windowClock, type FleetWindow } from './sql-window.js';
+import { int, lit, ms, num, sqlNum, ts } from './sql-values.js';
 
 /**
  * The fleet's account and model health in plain SQL tables (no extension), shared by every process
@@ -23,8 +24,7 @@ import { int, lit, ms, num, shiftHealth, sqlNum, ts } from './sql-values.js';
  * - `openrouter_free.account`: one row per account, locked (`SELECT … FOR UPDATE`) by every
  *   reservation, so two processes can never both take the last slot or the last daily unit.
  * - `openrouter_free.slot`: the calls of the account window, timed by the database's clock.
- * - `openrouter_free.health`: each model's health as its last publisher saw it, with that
- *   publisher's clock offset to the database, so readers convert its times into their own clock.
+ * - `openrouter_free.health`: each model's health as its last publisher saw it (sql-health.ts).
  *
  * Rows are keyed by `accountFingerprint(baseURL, key)`: a SHA-256 digest, never the key.
  */
@@ -32,22 +32,13 @@ import { int, lit, ms, num, shiftHealth, sqlNum, ts } from './sql-values.js';
 /** Slots are kept this long (or one window, if longer) before they are deleted, ms. */
 export const SLOT_RETENTION_MS = 10 * 60_000;
 
-/**
- * A pull re-reads health published up to this long before the newest it saw (versions are the
- * database's clock at the publish): a publish stamped before another but committed after it is
- * still seen. Reading a row twice is harmless, ms.
- */
-export const HEALTH_LOOKBACK_MS = 2_000;
-
 /** A one-way fingerprint of base URL and key: the account's id in the tables. */
 export function accountFingerprint(baseURL: string, apiKey: string): string {
   return createHash('sha256').update(`openrouter-free-pool/account/v1\n${baseURL}\n${apiKey}`).digest('hex');
 }
 
-const DB_NOW = `(extract(epoch from clock_timestamp()) * 1000)::float8`;
 const ACCOUNT = `${STATE_SCHEMA}.account`;
 const SLOT = `${STATE_SCHEMA}.slot`;
-const HEALTH = `${STATE_SCHEMA}.health`;
 
 export interface SqlLedgerOptions {
   /**
@@ -58,10 +49,8 @@ export interface SqlLedgerOptions {
 }
 
 export class SqlLedger implements SharedLedger {
-  /** This ledger's id among the publishers of health (its own rows do not come back to it). */
-  private readonly publisher = randomBytes(8).toString('hex');
-  private sinceVersion = 0;
   private readonly acct: string;
+  private readonly health: SqlHealth;
   private ready: Promise<void> | undefined;
 
   constructor(
@@ -71,6 +60,7 @@ export class SqlLedger implements SharedLedger {
   ) {
     if (!/^[0-9a-f]{16,128}$/.test(account)) throw new Error('the account id must be a hex fingerprint');
     this.acct = lit(account);
+    this.health = new SqlHealth(this.acct);
   }
 
   /** Creates the tables and the account's row (once per ledger; again after a failure). */
@@ -99,7 +89,7 @@ export class SqlLedger implements SharedLedger {
       const a = lock![0]!;
       const now = num(a.now)!;
       const offset = req.localNow - now;
-      const healthSql = this.healthQuery();
+      const healthSql = this.health.query();
       let day = {
         limit: num(a.daily_limit),
         remaining: num(a.daily_remaining),
@@ -120,7 +110,7 @@ export class SqlLedger implements SharedLedger {
         day.exhaustedUntil !== undefined && day.exhaustedUntil > now ? day.exhaustedUntil : day.remaining !== undefined && day.remaining <= 0 ? day.resetAt! : undefined;
       if (dailyBlockedUntil !== undefined) {
         const [, health] = await tx.finish(`${rollover || 'SELECT 1;'}${healthSql}`);
-        return { ok: false, blocked: 'daily', resetInMs: dailyBlockedUntil - now, ...(day.limit !== undefined ? { limit: day.limit } : {}), health: this.readHealth(health!, offset) };
+        return { ok: false, blocked: 'daily', resetInMs: dailyBlockedUntil - now, ...(day.limit !== undefined ? { limit: day.limit } : {}), health: this.health.read(health!, offset) };
       }
       const fleet = fleetWindow(a, window!, req.limit, now, clock);
       const decision = decideSlot({ ...fleet, now, clock, confirm: req.confirm ?? false });
@@ -130,8 +120,9 @@ export class SqlLedger implements SharedLedger {
           ok: false,
           blocked: 'minute',
           waitMs: Math.max(1, Math.ceil(decision.waitUntil - now)),
+          ...(decision.opensFrom !== undefined ? { soonestMs: Math.max(1, Math.floor(decision.opensFrom - now)) } : {}),
           limit: fleet.state.limit,
-          health: this.readHealth(health!, offset),
+          health: this.health.read(health!, offset),
           ...(decision.confirming ? { confirming: true } : {}),
         };
       }
@@ -140,7 +131,7 @@ export class SqlLedger implements SharedLedger {
       const [, , slot, , health] = await tx.finish(
         `${rollover || 'SELECT 1;'}
          DELETE FROM ${SLOT} WHERE account = ${this.acct} AND at < clock_timestamp() - interval '1 millisecond' * ${retention};
-         INSERT INTO ${SLOT} (id, account, at, counted, frontier) VALUES (${lit(randomUUID())}, ${this.acct}, clock_timestamp(), ${remaining !== undefined}, ${decision.frontier}) RETURNING id;
+         INSERT INTO ${SLOT} (id, account, at, sent_at, counted, frontier) VALUES (${lit(randomUUID())}, ${this.acct}, clock_timestamp(), clock_timestamp(), ${remaining !== undefined}, ${decision.frontier}) RETURNING id;
          ${
            remaining === undefined
              ? 'SELECT 1 WHERE false;'
@@ -156,7 +147,7 @@ export class SqlLedger implements SharedLedger {
         ok: true,
         slotId: String(slot![0]!.id),
         ...(daily ? { daily } : {}),
-        health: this.readHealth(health!, offset),
+        health: this.health.read(health!, offset),
         ...(decision.frontier ? { frontier: true } : {}),
       };
     });
@@ -175,12 +166,15 @@ export class SqlLedger implements SharedLedger {
   async settle(slotId: string, outcome: LedgerSettle): Promise<void> {
     await this.ensure();
     const [moved] = await this.db.exec(
-      `UPDATE ${SLOT} SET at = clock_timestamp(), answered = true WHERE id = ${lit(slotId)} AND account = ${this.acct} RETURNING frontier`,
+      `UPDATE ${SLOT} SET at = clock_timestamp(), answered = true${
+        outcome.durationMs !== undefined ? `, sent_at = greatest(sent_at, clock_timestamp() - interval '1 millisecond' * ${int(outcome.durationMs)})` : ''
+      } WHERE id = ${lit(slotId)} AND account = ${this.acct} RETURNING frontier`,
     );
     if (!outcome.accepted || moved?.[0]?.frontier !== true) return;
     // The fleet's call beyond the confirmed count was accepted: its window is trusted with more.
-    await this.withWindow(outcome.window, async (tx, fleet, now, used) => {
-      await tx.finish(`UPDATE ${ACCOUNT} SET confirmed_per_window = ${int(confirmedAfterAccepted(fleet.state, used))} WHERE account = ${this.acct}`);
+    await this.withWindow(outcome.window, async (tx, fleet, now) => {
+      const accepted = acceptedInWindow(fleet.state, now, windowClock(outcome.window), fleet.pending, fleet.calls);
+      await tx.finish(`UPDATE ${ACCOUNT} SET confirmed_per_window = ${int(confirmedAfterAccepted(fleet.state, accepted))} WHERE account = ${this.acct}`);
     });
   }
 
@@ -191,15 +185,23 @@ export class SqlLedger implements SharedLedger {
         ...(block.resetInMs !== undefined ? { retryAt: now + block.resetInMs } : {}),
         ...(block.limit !== undefined ? { rateLimitLimit: block.limit } : {}),
       };
-      const next = learnMinuteLimit(fleet.state, failure, now, used, {
-        configuredLimit: int(block.window.limit),
-        windowMs: int(block.window.windowMs),
-        marginMs: int(block.window.marginMs ?? 0),
-        confirm: block.window.confirm ?? false,
-      });
+      const next = learnMinuteLimit(
+        fleet.state,
+        failure,
+        now,
+        used,
+        {
+          configuredLimit: int(block.window.limit),
+          windowMs: int(block.window.windowMs),
+          marginMs: int(block.window.marginMs ?? 0),
+          confirm: block.window.confirm ?? false,
+        },
+        { calls: fleet.calls, ...(block.resetOnBoundary !== undefined ? { resetOnBoundary: block.resetOnBoundary } : {}) },
+      );
       await tx.finish(
         `UPDATE ${ACCOUNT} SET blocked_until = ${ts(next.blockedUntil)}, limit_per_window = ${int(next.limit)},
-           confirmed_per_window = ${sqlNum(next.confirmed)}, window_edge = ${next.serverWindowEdge === undefined ? 'NULL' : ts(next.serverWindowEdge)}
+           confirmed_per_window = ${sqlNum(next.confirmed)}, window_edge = ${next.serverWindowEdge === undefined ? 'NULL' : ts(next.serverWindowEdge)},
+           window_slides = ${next.windowSlides === true}
          WHERE account = ${this.acct}`,
       );
     });
@@ -217,7 +219,7 @@ export class SqlLedger implements SharedLedger {
       const a = lock![0]!;
       const now = num(a.now)!;
       const fleet = fleetWindow(a, slots!, w.limit, now, clock);
-      await fn(tx, fleet, now, countWindow(fleet.state, now, clock, fleet.pending).used);
+      await fn(tx, fleet, now, countWindow(fleet.state, now, clock, fleet.pending, fleet.calls).used);
     });
   }
 
@@ -262,40 +264,12 @@ export class SqlLedger implements SharedLedger {
   async publishHealth(rows: Array<[string, ModelHealth]>, localNow: number): Promise<void> {
     if (rows.length === 0) return;
     await this.ensure();
-    const values = rows
-      .map(
-        ([model, health]) =>
-          `(${this.acct}, ${lit(model)}, ${lit(JSON.stringify(health))}::jsonb, ${Number(localNow)} - ${DB_NOW}, ${lit(this.publisher)}, (extract(epoch from clock_timestamp()) * 1000000)::bigint)`,
-      )
-      .join(',');
-    await this.db.exec(
-      `INSERT INTO ${HEALTH} (account, model, health, clock_offset_ms, publisher, version) VALUES ${values}
-       ON CONFLICT (account, model) DO UPDATE SET health = EXCLUDED.health, clock_offset_ms = EXCLUDED.clock_offset_ms,
-         publisher = EXCLUDED.publisher, version = EXCLUDED.version`,
-    );
+    await this.db.exec(this.health.publish(rows, localNow));
   }
 
   async pullHealth(localNow: number): Promise<Array<[string, ModelHealth]>> {
     await this.ensure();
-    const [nowRows, health] = await this.db.exec(`SELECT ${DB_NOW} AS now;${this.healthQuery()}`);
-    return this.readHealth(health!, localNow - num(nowRows![0]!.now)!);
-  }
-
-  private healthQuery(): string {
-    return `SELECT model, health, clock_offset_ms, version FROM ${HEALTH}
-      WHERE account = ${this.acct} AND version > ${Math.max(0, this.sinceVersion - HEALTH_LOOKBACK_MS * 1000)} AND publisher <> ${lit(this.publisher)}`;
-  }
-
-  /** Health rows in this process's clock: shifted by the publisher's offset less ours. */
-  private readHealth(rows: Rows, myOffset: number): Array<[string, ModelHealth]> {
-    const out: Array<[string, ModelHealth]> = [];
-    for (const r of rows) {
-      const version = num(r.version) ?? 0;
-      if (version > this.sinceVersion) this.sinceVersion = version;
-      const h = (typeof r.health === 'string' ? JSON.parse(r.health) : r.health) as ModelHealth;
-      const shift = myOffset - (num(r.clock_offset_ms) ?? 0);
-      out.push([String(r.model), shiftHealth(h, shift)]);
-    }
-    return out;
+    const [nowRows, health] = await this.db.exec(`SELECT ${DB_NOW} AS now;${this.health.query()}`);
+    return this.health.read(health!, localNow - num(nowRows![0]!.now)!);
   }
 }
