@@ -34,7 +34,12 @@ function handleText(modelType: typeof ModelType.TEXT_SMALL | typeof ModelType.TE
     const priority = callPriority(modelType, settings.priorityOverrides);
     const request = toTextRequest(runtime, tier, params, priority);
     const fallBack = (error: unknown) => afterPoolGaveUp(runtime, modelType, params as Record<string, unknown>, error, settings, priority);
-    if (params.stream) return guardedStream(await streamText(runtime, modelType, request), fallBack);
+    if (params.stream) {
+      // A call that cannot start (no OPENROUTER_API_KEY) takes the same way out as one that failed.
+      const started = await streamText(runtime, modelType, request).catch((error: unknown) => ({ error }));
+      if ('error' in started) return (await fallBack(started.error)) as string | TextStreamResult;
+      return guardedStream(started, fallBack);
+    }
     try {
       const result = await pooledCall(runtime, modelType, tier, request.prompt, (pool) => pool.generateText(request), (r) => r.usage);
       return result.text;
