@@ -5,7 +5,7 @@
  * plugin answers instead (by priority) and which it would serve and may bill for, and how to keep
  * those free; and the text types really are answered by this plugin's free pool.
  */
-import { ModelType, type AgentRuntime } from '@elizaos/core';
+import { ModelType, type AgentRuntime, type Plugin } from '@elizaos/core';
 import officialPlugin from '@elizaos/plugin-openrouter';
 import openrouterFreePlugin from '@freepool/plugin-openrouter-free';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
@@ -33,7 +33,7 @@ function logLines(into: { level: string; text: string }[]) {
   };
 }
 
-async function start(plugins: Parameters<typeof startRuntime>[1]['plugins']) {
+async function start(plugins: Plugin[]) {
   sim = await startSimulator({ apiKey: FAKE_KEY });
   const lines: { level: string; text: string }[] = [];
   runtime = await startRuntime(
