@@ -1,8 +1,9 @@
-import { capacityBlock, isAvailable } from '../limits/index.js';
-import type { AccountPacer, CapacityPolicy, DailyQuota } from '../limits/index.js';
+import type { AccountView } from '../account/account.js';
+import type { CapacityPolicy } from '../limits/index.js';
 import type { PoolDefinition } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
 import { TIERS, type FailureReason, type Tier } from '../types.js';
+import { notCallable } from './readiness.js';
 
 /** One model as a status display shows it. */
 export interface ModelStatus {
@@ -50,15 +51,14 @@ export interface PoolStatus {
 export function poolStatus(
   pool: PoolDefinition,
   store: PoolStore,
-  pacer: AccountPacer,
-  quota: DailyQuota,
+  account: AccountView,
   policy: CapacityPolicy,
   now: number,
 ): PoolStatus {
   const model = (id: string): ModelStatus => {
     const h = store.getModelHealth(id);
-    const state = h?.removed ? 'removed' : isAvailable(h, now) ? 'ready' : 'cooling';
-    const full = state === 'ready' ? capacityBlock(h, now, policy) : undefined;
+    const not = notCallable(id, h, now, policy);
+    const state = not?.why === 'removed' ? 'removed' : not?.why === 'cooling' ? 'cooling' : 'ready';
     return {
       model: id,
       state,
@@ -68,24 +68,15 @@ export function poolStatus(
       ...(h?.latencyMs !== undefined ? { latencyMs: Math.round(h.latencyMs) } : {}),
       ...(h?.successRate !== undefined ? { successRate: Math.round(h.successRate * 100) / 100 } : {}),
       ...(h?.capacityPerWindow !== undefined ? { learnedCapacityPerWindow: h.capacityPerWindow } : {}),
-      ...(full ? { atCapacityUntil: full.until } : {}),
+      ...(not?.why === 'capacity' ? { atCapacityUntil: not.skip.cooldownUntil } : {}),
     };
   };
   const tiers = Object.fromEntries(TIERS.map((t) => [t, (pool.tiers[t] ?? []).map(model)])) as Record<Tier, ModelStatus[]>;
-  const window = pacer.state(now);
-  const daily = quota.state(now);
-  const reserve = quota.heldForReplies(now);
+  const { window, daily } = account;
   return {
     at: now,
     tiers,
-    account: { limit: window.limit, windowMs: policy.rateWindowMs, sentInWindow: pacer.usedInWindow(now), nextSlotAt: pacer.reopensAt(now) },
-    daily: {
-      ...(daily.limit !== undefined ? { limit: daily.limit } : {}),
-      ...(daily.remaining !== undefined ? { remaining: daily.remaining } : {}),
-      ...(daily.resetAt !== undefined ? { resetAt: daily.resetAt } : {}),
-      ...(daily.exhaustedUntil > now ? { exhaustedUntil: daily.exhaustedUntil } : {}),
-      reserve,
-      reserveInForce: reserve > 0 && daily.remaining !== undefined && daily.remaining <= reserve,
-    },
+    account: window,
+    daily: { ...daily, reserveInForce: daily.reserve > 0 && daily.remaining !== undefined && daily.remaining <= daily.reserve },
   };
 }

@@ -1,17 +1,18 @@
 import { RequestStoppedError } from '../errors.js';
-import { POLICY, reasonDescription } from '../failures/index.js';
-import { capacityBlock } from '../limits/index.js';
+import { POLICY, reasonDescription, refusedByAccount } from '../failures/index.js';
 import type { Attempt, PoolOutcome, RequestNeeds, Tier } from '../types.js';
-import { releaseSlot, reserveDay, settleSlot, shareAccountLimit, takeAccountSlot, type AccountSlot } from './account-slot.js';
-import { capacitySkip, type CandidateSelection } from './candidates.js';
+import type { AccountSlot } from '../account/account.js';
+import { takeSlot } from './account-step.js';
+import type { CandidateSelection } from './candidates.js';
+import { notCallable, skipLine } from './readiness.js';
 import { applyFailure, applySuccess, noteCallSent, noteProbe } from './model-outcome.js';
 import { noAnswerError } from './no-answer.js';
-import { selectFor, soonestCapacity } from './soonest-capacity.js';
+import { selectFor, soonestCallable } from './soonest-capacity.js';
 import { Run, waitRank } from './run-state.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { classifyAttemptError, timedAttempt } from './timed-attempt.js';
 import type { AttemptFn, RunOptions } from './run-types.js';
-import { formatTime, isoSeconds } from './trail-message.js';
+import { isoSeconds } from './trail-message.js';
 
 export type { AttemptFn, AttemptResult, RunOptions } from './run-types.js';
 
@@ -102,18 +103,11 @@ async function tryCandidates<T>(
       return tryCandidates(run, claimProbe(rt, selectFor(rt, tier, needs, rt.now())), tier, needs, attemptFn);
     }
 
-    const slot = await takeAccountSlot(run, modelId);
-    if (slot === 'blocked') continue; // skipped (without a call) at the top of the loop
+    // The account checks the model again right before it takes a slot, and after every wait for one:
+    // another request may have cooled, removed or filled it meanwhile.
+    const slot = await takeSlot(run, modelId, () => !skipNow(run, selection, modelId, isLast));
+    if (slot === 'again') continue; // skipped (without a call) at the top of the loop
     if (slot === 'deadline') return undefined;
-    // The wait may have been long: another request may have cooled, removed or filled this model.
-    const late = skipNow(run, selection, modelId, isLast);
-    if (late) {
-      releaseSlot(rt, slot);
-      run.pushOnce(late, tier);
-      index++;
-      continue;
-    }
-    if (!reserveDay(run, modelId, slot)) continue;
 
     const next = await callOnce(run, modelId, attemptFn, slot, tier, selection.probes?.has(modelId) === true);
     if (next.done) return next.outcome;
@@ -131,7 +125,7 @@ async function tryCandidates<T>(
 async function waitForCapacity(run: Run, tier: Tier, needs: RequestNeeds, calledThisPass: boolean, at?: number): Promise<boolean> {
   const { rt } = run;
   const now = rt.now();
-  const moment = at ?? soonestCapacity(rt, tier, needs, now);
+  const moment = at ?? soonestCallable(rt, tier, needs, now);
   if (moment === undefined) return false;
   if (moment <= now) return calledThisPass;
   const budget = rt.policy.maxWaitMs - run.totalWaited;
@@ -147,39 +141,18 @@ async function waitForCapacity(run: Run, tier: Tier, needs: RequestNeeds, called
 /**
  * Why `modelId` cannot be called at this moment, as a skipped trail line, or undefined when it can:
  * an account limit already blocks free models, or (since the candidates were picked, or during the
- * wait for a slot) the model was removed, started cooling down, or used its learned capacity. A
- * learned capacity is a guess, so it never skips the last candidate.
+ * wait for a slot) the model was removed, started cooling down, or used its learned capacity
+ * (readiness.ts). A learned capacity is a guess, so it never skips the last candidate.
  */
 function skipNow(run: Run, selection: CandidateSelection, modelId: string, isLast: boolean): Attempt | undefined {
   const { rt } = run;
-  const now = rt.now();
   if (countsAsFreeCall(modelId) && (run.dailyBlock || run.minuteBlock)) {
-    return {
-      model: modelId,
-      outcome: 'skipped',
-      reason: run.dailyBlock ? 'account_daily_limit' : 'account_minute_limit',
-      message: run.dailyBlock ? `daily free-model limit reached; resets at ${isoSeconds(run.dailyBlock.resetAt)}` : run.minuteBlock!.message,
-      waitedMs: 0,
-      durationMs: 0,
-    };
+    return run.dailyBlock
+      ? skipLine(modelId, 'account_daily_limit', `daily free-model limit reached; resets at ${isoSeconds(run.dailyBlock.resetAt)}`)
+      : skipLine(modelId, 'account_minute_limit', run.minuteBlock!.message);
   }
-  const health = rt.store.getModelHealth(modelId);
-  if (health?.removed) {
-    return { model: modelId, outcome: 'skipped', reason: 'model_gone', message: 'removed from the pool', waitedMs: 0, durationMs: 0 };
-  }
-  if (health && health.cooldownUntil > now) {
-    return {
-      model: modelId,
-      outcome: 'skipped',
-      reason: 'model_rate_limit',
-      message: `cooling down until ${formatTime(health.cooldownUntil, now)}`,
-      waitedMs: 0,
-      durationMs: 0,
-      cooldownUntil: health.cooldownUntil,
-    };
-  }
-  const full = selection.capacityFallback || isLast ? undefined : capacityBlock(health, now, rt.policy);
-  return full ? capacitySkip(modelId, full, now) : undefined;
+  const capacity = selection.capacityFallback || isLast ? undefined : rt.policy;
+  return notCallable(modelId, rt.store.getModelHealth(modelId), rt.now(), capacity)?.skip;
 }
 
 type CallStep<T> = { done: true; outcome: PoolOutcome<T> } | { done: false; advance: boolean };
@@ -193,13 +166,13 @@ async function callOnce<T>(
   run: Run,
   modelId: string,
   attemptFn: AttemptFn<T>,
-  slot: AccountSlot,
+  slot: AccountSlot | undefined,
   tier: Tier,
   probe = false,
 ): Promise<CallStep<T>> {
   const { rt } = run;
   if (run.signal?.aborted) {
-    releaseSlot(rt, slot);
+    if (slot) rt.account.release(slot);
     run.abort(run.signal.reason);
   }
   const fullTimeoutMs = run.opts.attemptTimeoutMs ?? rt.policy.attemptTimeoutMs;
@@ -212,10 +185,10 @@ async function callOnce<T>(
   const { result, error, timedOut } = await timedAttempt(attemptFn, modelId, run.signal, timeoutMs);
   const endedAt = rt.now();
   const durationMs = endedAt - sentAt;
-  // OpenRouter counts every free call against the day, failed ones included: counted before the call.
+  // OpenRouter counts every free call against the day, failed ones included: the slot counted it.
   // The slot moves to the answer's time; an answer that was not an account refusal confirms it.
-  const settle = (accepted: boolean) => settleSlot(rt, slot, endedAt, accepted);
-  const waitedMs = slot.waitedMs;
+  const settle = (accepted: boolean) => slot && rt.account.settle(slot, endedAt, accepted);
+  const waitedMs = slot?.waitedMs ?? 0;
 
   if (result) {
     settle(true);
@@ -241,7 +214,7 @@ async function callOnce<T>(
     run.abort(error);
   }
   const failure = classifyAttemptError(error, timedOut, timeoutMs, rt, run.signal);
-  settle(failure.reason !== 'account_minute_limit' && failure.reason !== 'account_daily_limit');
+  settle(!refusedByAccount(failure.reason));
   const line: Attempt = {
     model: modelId,
     outcome: 'failed',
@@ -257,21 +230,13 @@ async function callOnce<T>(
 
   switch (POLICY[failure.reason]) {
     case 'wait':
-      // Account-wide: every free model shares the window. The next acquire waits; then this model again.
-      rt.pacer.observe429(failure, endedAt);
-      shareAccountLimit(rt, failure, endedAt);
+      // Account-wide: every free model shares the window. The next slot waits; then this model again.
+      rt.account.observe(failure, endedAt);
       return { done: false, advance: false };
     case 'stop_free': {
       // Account-wide until the reset: no other free model can answer, so none is called.
-      rt.quota.observe429(failure, endedAt);
-      shareAccountLimit(rt, failure, endedAt);
-      const check = rt.quota.check(endedAt);
-      run.dailyBlock = {
-        resetAt: check.ok ? (failure.retryAt ?? endedAt) : check.resetAt,
-        limit: failure.rateLimitLimit,
-        serverMessage: failure.message,
-        status: failure.status,
-      };
+      const block = rt.account.observe(failure, endedAt) ?? { kind: 'day', resetAt: failure.retryAt ?? endedAt };
+      run.block(block, { message: failure.message, status: failure.status });
       return { done: false, advance: true };
     }
     case 'stop':
