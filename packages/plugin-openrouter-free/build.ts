@@ -6,8 +6,9 @@
  * of its tarball work before the engine is published, with no overrides.
  *
  * Also: dist/index.d.ts (the public API: the Plugin object), the panel's files beside the bundle
- * (routes/panel.ts reads them relative to the module), and a check that the bundle imports only
- * packages the manifest declares. No source maps: src/ is not shipped.
+ * (routes/panel.ts reads them relative to the module), and checks that the plugin declares the
+ * engine's dependencies with the same ranges and that the bundle inlines or imports nothing else
+ * undeclared. No source maps: src/ is not shipped.
  *
  *   bun build.ts        (what `bun run build` runs; `npm pack` runs it first, through prepack)
  */
@@ -30,6 +31,14 @@ const declared = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(ma
 function fail(message: string): never {
   console.error(`plugin build: ${message}`);
   process.exit(1);
+}
+
+// The engine is inlined, so its dependencies are the plugin's: the same ranges, or the plugin would
+// install versions the engine was never tested with.
+const engine = JSON.parse(readFileSync(path.join(here, '..', 'free-model-pool', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+const drift = Object.entries(engine.dependencies ?? {}).filter(([name, range]) => manifest.dependencies?.[name] !== range);
+if (drift.length) {
+  fail(`the engine's dependencies must be the plugin's too, with the same ranges: ${drift.map(([n, r]) => `${n} ${r} (plugin: ${manifest.dependencies?.[n] ?? 'missing'})`).join(', ')}`);
 }
 
 rmSync(dist, { recursive: true, force: true });
