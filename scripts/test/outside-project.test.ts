@@ -120,6 +120,14 @@ describe.skipIf(!registryReachable)('outside the repository: npm pack, npm insta
         const third = await sendAndAwaitReply(agent, session, 'One more, through the message bus.');
         expect(third.status).toBe(201);
         expect(third.replies.at(-1)).toMatch(SIMULATED);
+        // The web client's "Free models" panel and the status JSON behind it come with the package.
+        const pluginRoute = (p: string) => `${agent!.url}/api/agents/${agent!.agentId}/plugins/openrouter-free/${p}?agentId=${agent!.agentId}`;
+        const panel = await fetch(pluginRoute('panel'));
+        expect(panel.status).toBe(200);
+        expect(await panel.text()).toContain('panel.js');
+        const status = await fetch(pluginRoute('status'));
+        expect(status.status).toBe(200);
+        expect(((await status.json()) as { configured?: boolean }).configured).toBe(true);
         const calls = chatCalls() - callsBefore;
         expect(calls).toBeGreaterThanOrEqual(3);
         expect(agent.output()).not.toContain(KEY_WARNING);
