@@ -11,7 +11,8 @@ import type { FailurePolicy, FailureReason } from '../types.js';
  * | auth                 | stop   | 401: the key is wrong or disabled; every model would answer the same. |
  * | billing              | stop   | 402 negative balance (blocks even free models) or 403 key spend limit: account-wide. |
  * | moderation           | rotate | 403 flagged by one provider's moderation; another model/provider may not moderate the same way. |
- * | model_gone           | rotate | 404 / unknown id: this model left; the others are unaffected. |
+ * | model_gone           | rotate | 404 / unknown id / free variant ended: this model left; the others are unaffected. |
+ * | excluded_by_settings | rotate | The account's privacy or provider routing settings rule out this model's endpoints: it leaves the pool, and the error names the setting. |
  * | context_too_long     | rotate | This model's window is too small; a larger one may fit. |
  * | unsupported_input    | rotate | This model cannot take the input (image, tools); another can. |
  * | invalid_output       | rotate | Bad JSON or empty text from this model; another model may follow the format. |
@@ -19,7 +20,8 @@ import type { FailurePolicy, FailureReason } from '../types.js';
  * | server_error         | rotate | 5xx or a relayed provider error: specific to this model's provider. |
  * | network_error        | rotate | No response at all; often transient. Rotating also retries the network once more. |
  * | truncated            | rotate | The answer stopped without a finish reason: this model's provider cut it off. |
- * | bad_request          | stop   | The request itself is wrong (or the privacy settings exclude every free endpoint); another model will not fix it. |
+ * | bad_request          | stop   | The request itself is wrong, for certain (not the API at all, an image the provider could not use); another model will not fix it. |
+ * | request_rejected     | confirm | A 4xx naming no limit, key, credit or model problem: most likely the request. One other model, and no more, tells the two apart; neither is cooled. |
  * | reserve_held         | stop   | A background call while the day's last free calls are held for replies: no free model may take it (raised before any call). |
  * | aborted              | stop   | The caller asked us to stop. |
  */
@@ -31,6 +33,7 @@ export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.fre
   billing: 'stop',
   moderation: 'rotate',
   model_gone: 'rotate',
+  excluded_by_settings: 'rotate',
   context_too_long: 'rotate',
   unsupported_input: 'rotate',
   invalid_output: 'rotate',
@@ -39,6 +42,7 @@ export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.fre
   network_error: 'rotate',
   truncated: 'rotate',
   bad_request: 'stop',
+  request_rejected: 'confirm',
   reserve_held: 'stop',
   aborted: 'stop',
 });
@@ -51,6 +55,7 @@ const DESCRIPTIONS: Readonly<Record<FailureReason, string>> = Object.freeze({
   billing: 'was refused for billing (negative balance or key spend limit)',
   moderation: 'flagged the input in moderation',
   model_gone: 'is no longer available',
+  excluded_by_settings: "is ruled out by the account's OpenRouter settings",
   context_too_long: 'has too small a context window for this prompt',
   unsupported_input: 'cannot take this input',
   invalid_output: 'returned unusable output',
@@ -59,6 +64,7 @@ const DESCRIPTIONS: Readonly<Record<FailureReason, string>> = Object.freeze({
   network_error: 'could not be reached',
   truncated: 'cut its answer off',
   bad_request: 'rejected the request as invalid',
+  request_rejected: 'refused the request',
   reserve_held: "was not called: the day's last free calls are held for replies",
   aborted: 'was aborted by the caller',
 });
@@ -72,7 +78,8 @@ export function reasonDescription(reason: FailureReason): string {
  * Whether a failure puts the model on the cooldown ladder. Transient, model-level trouble does
  * (rate limits, timeouts, 5xx, network, cut-off answers, bad output — the last one only briefly). Request-specific
  * mismatches (moderation, unsupported input, context too long) do not: the model is fine for other
- * requests. model_gone removes the model instead. Account-level reasons never touch a model.
+ * requests. model_gone and excluded_by_settings remove the model instead. Account-level reasons, and
+ * a request's fault (bad_request, request_rejected), never touch a model.
  */
 export function cooldownApplies(reason: FailureReason): boolean {
   switch (reason) {

@@ -46,7 +46,7 @@ export function recordSuccess(
 
 /**
  * A failure of this model.
- * - model_gone: `removed` (until the catalog is refreshed), no cooldown needed.
+ * - model_gone, excluded_by_settings: `removed` (until the catalog is refreshed), no cooldown needed.
  * - cooldown reasons (rate limit, timeout, 5xx, network, invalid output): climb the ladder. A
  *   failure inside an active cooldown keeps that cooldown and does not climb (see CooldownLadder).
  *   invalid_output always uses the first rung: a bad answer is a short-lived judgement.
@@ -64,7 +64,7 @@ export function recordFailure(
 ): ModelHealth {
   const h = health ?? initialHealth(now);
   const reason = failure.reason;
-  if (reason === 'model_gone') {
+  if (reason === 'model_gone' || reason === 'excluded_by_settings') {
     return {
       ...h,
       removed: true,
