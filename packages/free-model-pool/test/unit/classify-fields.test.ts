@@ -15,25 +15,23 @@ function classify(status: number, error: Record<string, unknown>, headers?: Reco
   return classifyResponseBody(status, { error: { code: status, message: WORDS, ...error } }, headers, { now: NOW })!;
 }
 
-describe('error.availability.code decides, on the error object or in its metadata', () => {
-  const codes: Array<[string, number, FailureReason]> = [
-    ['capacity_exhausted', 429, 'model_rate_limit'],
-    ['temporarily_unavailable', 503, 'server_error'],
-    ['free_variant_ended', 404, 'model_gone'],
-    ['model_deprecated', 404, 'model_gone'],
-    ['no_endpoints', 404, 'model_gone'],
-    ['model_not_found', 400, 'model_gone'],
-    ['privacy_restricted', 404, 'excluded_by_settings'],
-    ['constraint_filtered', 404, 'excluded_by_settings'],
-  ];
-  for (const [code, status, reason] of codes) {
-    it(`${code} (${status}) → ${reason}`, () => {
-      expect(classify(status, { availability: { code, retryable: false } }).reason).toBe(reason);
-      expect(classify(status, { metadata: { availability: { code } } }).reason).toBe(reason);
-    });
-  }
-
-  it('without fields, the same unfamiliar 404 is a refused request (the request or the model: one more model tells), never a removal', () => {
+describe('error.availability.code', () => {
+  it('decides each documented code, on the error object or in its metadata', () => {
+    const codes: Array<[string, number, FailureReason]> = [
+      ['capacity_exhausted', 429, 'model_rate_limit'],
+      ['temporarily_unavailable', 503, 'server_error'],
+      ['free_variant_ended', 404, 'model_gone'],
+      ['model_deprecated', 404, 'model_gone'],
+      ['no_endpoints', 404, 'model_gone'],
+      ['model_not_found', 400, 'model_gone'],
+      ['privacy_restricted', 404, 'excluded_by_settings'],
+      ['constraint_filtered', 404, 'excluded_by_settings'],
+    ];
+    for (const [code, status, reason] of codes) {
+      expect(classify(status, { availability: { code, retryable: false } }).reason, `${code} on the error`).toBe(reason);
+      expect(classify(status, { metadata: { availability: { code } } }).reason, `${code} in metadata`).toBe(reason);
+    }
+    // Without fields the same unfamiliar 404 is a refused request (one more model tells), never a removal.
     expect(classify(404, {}).reason).toBe('request_rejected');
   });
 
@@ -49,12 +47,10 @@ describe('error.availability.code decides, on the error object or in its metadat
     expect(routing.message).toContain('https://openrouter.ai/settings/preferences');
   });
 
-  it("constraint_filtered by a constraint the request set (require_parameters) rules the model out for this request only", () => {
-    const f = classify(404, { availability: { code: 'constraint_filtered', constraint: { field: 'provider.require_parameters', detail: 'response_format' } } });
-    expect(f.reason).toBe('unsupported_input');
-  });
-
-  it('no_endpoints about a kind of input (image) is the model not taking it, not the model gone', () => {
+  it('a constraint the request set (require_parameters), or no_endpoints for a kind of input, rules the model out for this request only', () => {
+    expect(classify(404, { availability: { code: 'constraint_filtered', constraint: { field: 'provider.require_parameters', detail: 'response_format' } } }).reason).toBe(
+      'unsupported_input',
+    );
     expect(classify(404, { availability: { code: 'no_endpoints', constraint: { field: 'input_modalities', detail: 'image' } } }).reason).toBe('unsupported_input');
   });
 
@@ -64,59 +60,45 @@ describe('error.availability.code decides, on the error object or in its metadat
   });
 });
 
-describe('metadata.limit_source decides whose limit a 429 is', () => {
-  const sources: Array<[string, FailureReason]> = [
-    ['openrouter_free_tier_daily', 'account_daily_limit'],
-    ['openrouter_free_tier_per_minute', 'account_minute_limit'],
-    ['upstream_provider_shared_pool', 'model_rate_limit'],
-    ['openrouter_shared_capacity', 'model_rate_limit'],
-    ['openrouter_credits', 'billing'],
-  ];
-  for (const [source, reason] of sources) {
-    it(`${source} → ${reason}`, () => {
-      expect(classify(429, { metadata: { limit_source: source } }).reason).toBe(reason);
-    });
-  }
-
-  it('the account daily limit without a reset lasts until the next UTC midnight', () => {
-    expect(classify(429, { metadata: { limit_source: 'openrouter_free_tier_daily' } }).retryAt).toBe(Date.parse('2026-12-02T00:00:00Z'));
+describe('metadata.limit_source, provider_error_code and error_type', () => {
+  it('limit_source decides whose limit a 429 is', () => {
+    const sources: Array<[string, FailureReason]> = [
+      ['openrouter_free_tier_daily', 'account_daily_limit'],
+      ['openrouter_free_tier_per_minute', 'account_minute_limit'],
+      ['upstream_provider_shared_pool', 'model_rate_limit'],
+      ['openrouter_shared_capacity', 'model_rate_limit'],
+      ['openrouter_credits', 'billing'],
+    ];
+    for (const [source, reason] of sources) expect(classify(429, { metadata: { limit_source: source } }).reason, source).toBe(reason);
   });
-});
 
-describe('provider_error_code and error_type', () => {
   it('engine_overloaded (provider_error_code, or the older provider_code) is the model being busy', () => {
     expect(classify(429, { metadata: { provider_error_code: 'engine_overloaded' } }).reason).toBe('model_rate_limit');
     expect(classify(503, { metadata: { provider_code: 'engine_overloaded' } }).reason).toBe('model_rate_limit');
   });
 
-  const types: Array<[string, number, FailureReason]> = [
-    ['context_length_exceeded', 400, 'context_too_long'],
-    ['content_policy_violation', 403, 'moderation'],
-    ['invalid_request', 400, 'request_rejected'],
-    ['invalid_image', 400, 'bad_request'],
-    ['provider_unavailable', 502, 'server_error'],
-    ['authentication', 403, 'auth'],
-  ];
-  for (const [type, status, reason] of types) {
-    it(`error_type ${type} (${status}) → ${reason}, in metadata or on the error object`, () => {
-      expect(classify(status, { metadata: { error_type: type } }).reason).toBe(reason);
-      expect(classify(status, { error_type: type }).reason).toBe(reason);
-    });
-  }
+  it('error_type decides, in metadata or on the error object', () => {
+    const types: Array<[string, number, FailureReason]> = [
+      ['context_length_exceeded', 400, 'context_too_long'],
+      ['content_policy_violation', 403, 'moderation'],
+      ['invalid_request', 400, 'request_rejected'],
+      ['invalid_image', 400, 'bad_request'],
+      ['provider_unavailable', 502, 'server_error'],
+      ['authentication', 403, 'auth'],
+    ];
+    for (const [type, status, reason] of types) {
+      expect(classify(status, { metadata: { error_type: type } }).reason, `${type} in metadata`).toBe(reason);
+      expect(classify(status, { error_type: type }).reason, `${type} on the error`).toBe(reason);
+    }
+  });
 });
 
 describe('the status comes first', () => {
-  it('a 429 is a limit whatever error_type says', () => {
+  it('a 429 is a limit and a 5xx the provider whatever the fields say; a 400 is never a server error; 401 and 402 decide alone', () => {
     expect(classify(429, { metadata: { error_type: 'invalid_request' } }).reason).toBe('model_rate_limit');
-  });
-  it('a 400 is never a server error, whatever the fields or words say', () => {
+    expect(classify(502, { metadata: { error_type: 'invalid_request' } }).reason).toBe('server_error');
     expect(classify(400, { metadata: { error_type: 'server' } }).reason).toBe('request_rejected');
     expect(classifyResponseBody(400, { error: { code: 400, message: 'Internal server error in the upstream engine' } })!.reason).toBe('request_rejected');
-  });
-  it('a 5xx is never the request\'s fault', () => {
-    expect(classify(502, { metadata: { error_type: 'invalid_request' } }).reason).toBe('server_error');
-  });
-  it('401 and 402 decide alone', () => {
     expect(classify(401, { metadata: { limit_source: 'upstream_provider_shared_pool' } }).reason).toBe('auth');
     expect(classify(402, { availability: { code: 'capacity_exhausted' } }).reason).toBe('billing');
   });
@@ -126,14 +108,11 @@ describe('stated waits are floors: the latest of them is when trying again makes
   it('metadata.retry_after_seconds', () => {
     expect(classify(429, { metadata: { limit_source: 'upstream_provider_shared_pool', retry_after_seconds: 6 } }).retryAt).toBe(NOW + 6_000);
   });
-  it('availability.retry_after', () => {
+  it('availability.retry_after, on the error object', () => {
     expect(classify(503, { availability: { code: 'temporarily_unavailable', retryable: true, retry_after: 6 } }).retryAt).toBe(NOW + 6_000);
   });
-  it('Retry-After, real or mirrored in metadata.headers', () => {
-    expect(classify(429, {}, { 'Retry-After': '9' }).retryAt).toBe(NOW + 9_000);
+  it('several: the latest wins (Retry-After real or mirrored); a wait in words counts only when no field stated one', () => {
     expect(classify(429, { metadata: { headers: { 'Retry-After': '9' } } }).retryAt).toBe(NOW + 9_000);
-  });
-  it('several: the latest wins; a wait in words counts only when no field stated one', () => {
     const f = classify(429, { availability: { code: 'capacity_exhausted', retry_after: 4 }, metadata: { retry_after_seconds: 12 } }, { 'Retry-After': '8' });
     expect(f.retryAt).toBe(NOW + 12_000);
     const worded = classifyResponseBody(429, { error: { code: 429, message: 'Busy. Retry after 20 seconds.', metadata: { retry_after_seconds: 3 } } }, {}, { now: NOW })!;
@@ -142,14 +121,12 @@ describe('stated waits are floors: the latest of them is when trying again makes
 });
 
 describe('what the body is decides "not the API", not its words', () => {
-  it('a 404 with no error object (text, HTML, another JSON shape, empty) names the base URL', () => {
+  it('a 404 with no error object (text, HTML, another JSON shape, empty) names the base URL; a 404 error object in unfamiliar words does not', () => {
     for (const body of ['404 page not found', '<html><body>missing</body></html>', { detail: 'Not Found' }, '']) {
       const f = classifyResponseBody(404, body)!;
       expect(f.reason, JSON.stringify(body)).toBe('bad_request');
       expect(f.message).toMatch(/^HTTP 404 from the API itself, not from a model: check that OPENROUTER_BASE_URL ends in \/api\/v1/);
     }
-  });
-  it('a 404 error object in unfamiliar words is not called a base-URL problem', () => {
     const f = classifyResponseBody(404, { error: { code: 404, message: 'Zorp is not here' } })!;
     expect(f.reason).toBe('request_rejected');
     expect(f.message).not.toContain('OPENROUTER_BASE_URL');
