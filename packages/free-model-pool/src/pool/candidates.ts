@@ -54,6 +54,22 @@ export interface CandidateSelection {
 }
 
 /** The trail line of a model skipped because it used its learned upstream capacity. */
+/**
+ * The skip line of a model out of the pool: gone (the server no longer serves it), or ruled out by
+ * the account's own settings (the line that removed it named the setting).
+ */
+export function removedSkip(model: string, health: ModelHealth): Attempt {
+  const bySettings = health.lastReason === 'excluded_by_settings';
+  return {
+    model,
+    outcome: 'skipped',
+    reason: bySettings ? 'excluded_by_settings' : 'model_gone',
+    message: bySettings ? "removed from the pool: the account's OpenRouter settings rule it out" : 'removed from the pool after the server said it no longer exists',
+    waitedMs: 0,
+    durationMs: 0,
+  };
+}
+
 export function capacitySkip(model: string, block: { capacity: number; until: number }, now: number): Attempt {
   return {
     model,
@@ -80,7 +96,7 @@ function skipReason(input: CandidateInput, id: string): Attempt | undefined {
     durationMs: 0,
     ...(cooldownUntil !== undefined ? { cooldownUntil } : {}),
   });
-  if (health?.removed) return skip('model_gone', 'removed from the pool after the server said it no longer exists');
+  if (health?.removed) return removedSkip(id, health);
   if (health && health.cooldownUntil > input.now) {
     const why = health.lastReason ? ` after ${health.lastReason}` : '';
     return skip('model_rate_limit', `cooling down until ${isoSeconds(health.cooldownUntil)}${why}`, health.cooldownUntil);

@@ -2,7 +2,7 @@ import { POLICY } from '../failures/index.js';
 import { capacityBlock } from '../limits/index.js';
 import type { Attempt, PoolOutcome, RequestNeeds, Tier } from '../types.js';
 import { releaseSlot, reserveDay, settleSlot, shareAccountLimit, takeAccountSlot, type AccountSlot } from './account-slot.js';
-import { capacitySkip, type CandidateSelection } from './candidates.js';
+import { capacitySkip, removedSkip, type CandidateSelection } from './candidates.js';
 import { applyFailure, applySuccess, noteCallSent, noteProbe } from './model-outcome.js';
 import { noAnswerError } from './no-answer.js';
 import { requestFaultError, stoppedError } from './request-fault.js';
@@ -167,9 +167,7 @@ function skipNow(run: Run, selection: CandidateSelection, modelId: string, isLas
     };
   }
   const health = rt.store.getModelHealth(modelId);
-  if (health?.removed) {
-    return { model: modelId, outcome: 'skipped', reason: 'model_gone', message: 'removed from the pool', waitedMs: 0, durationMs: 0 };
-  }
+  if (health?.removed) return removedSkip(modelId, health);
   if (health && health.cooldownUntil > now) {
     return {
       model: modelId,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DailyLimitError, FreeModelPoolError, RequestStoppedError, type FailureReason, type PoolOutcome } from '@freepool/free-model-pool';
+import { DailyLimitError, FreeModelPoolError, PoolExhaustedError, RequestStoppedError, type FailureReason, type PoolOutcome } from '@freepool/free-model-pool';
 import { ERROR_DIALECTS, type ErrorDialect, type FailureKind } from '@freepool/openrouter-simulator';
 import { callsTo, SMALL, startHarness, type Harness } from './helpers.js';
 
@@ -153,5 +153,19 @@ describe(`each failure kind, in each dialect (${ERROR_DIALECTS.join(', ')}), is 
       expect(e.message).toMatch(new RegExp(`^The request to the small pool was stopped: ${A.replace(/[.]/g, '\\.')} refused the request \\(400\\): `));
       expect(h.sim.stats().calls.map((c) => c.model), dialect).toEqual([A, B]);
       expect(h.pool.status().tiers.small.map((m) => m.state), dialect).toEqual(['ready', 'ready', 'ready']);
+    }));
+
+  it("every model ruled out by the account's privacy settings: each is called once, the error names the setting, and later requests make no call", () =>
+    inEveryDialect(async (dialect) => {
+      h = await start(dialect);
+      for (const m of SMALL) h.sim.failNext(m, 'privacy_restricted');
+      const e = (await ask(h).catch((x: unknown) => x)) as FreeModelPoolError;
+      expect(PoolExhaustedError.isInstance(e), `${dialect}: ${String(e)}`).toBe(true);
+      expect(e.reason).toBe('excluded_by_settings');
+      expect(e.message).toContain("is ruled out by the account's OpenRouter settings (404): the account's privacy settings rule out every endpoint of this model; change them at https://openrouter.ai/settings/privacy");
+      expect(h.sim.stats().total, dialect).toBe(SMALL.length);
+      const again = (await ask(h).catch((x: unknown) => x)) as FreeModelPoolError;
+      expect(again.message).toContain(`${A} was removed from the pool (the account's OpenRouter settings rule it out)`);
+      expect(h.sim.stats().total, dialect).toBe(SMALL.length);
     }));
 });
