@@ -2,7 +2,7 @@ import { nextUtcMidnight } from '../limits/time.js';
 import type { ClassifiedFailure, FailureReason } from '../types.js';
 import { asRecord, toCode, type ErrorObject } from './error-body.js';
 import { readErrorFields, type ErrorFields } from './error-fields.js';
-import { reasonFromFields } from './field-rules.js';
+import { reasonFromErrorType, reasonFromFields } from './field-rules.js';
 import { parseNonNegativeNumber, parseRateLimitHeaders, parseRetryTime, type HeaderSource } from './headers.js';
 import { mentionsPrivacy, PRIVACY_SETTINGS_URL, reasonFromWords, retryAfterFromText } from './openrouter-wording.js';
 
@@ -10,10 +10,11 @@ import { mentionsPrivacy, PRIVACY_SETTINGS_URL, reasonFromWords, retryAfterFromT
  * One OpenRouter error object → one reason. Read in this order, each step only when the ones
  * before it said nothing:
  * 1. the status, where it decides alone (401 the key, 402 credits);
- * 2. the structured fields (field-rules.ts): `availability.code`, `limit_source`,
- *    `provider_error_code`, `error_type`, a moderation verdict;
+ * 2. the structured fields that say what happened and to whom (field-rules.ts):
+ *    `availability.code`, `limit_source`, `provider_error_code`, a moderation verdict;
  * 3. the words, for bodies without such fields (openrouter-wording.ts);
- * 4. the status's default: a 429 is the model's limit, a 5xx the model's provider, any other 4xx
+ * 4. `error_type`, a coarser category, for bodies whose words said nothing either;
+ * 5. the status's default: a 429 is the model's limit, a 5xx the model's provider, any other 4xx
  *    the request's (`request_rejected`: never a cooldown, one other model tells which).
  * The rate-limit headers (real, then mirrored in `metadata.headers`) give the numbers and the
  * time; they do not decide whose limit it is: a model's own daily limit relayed from a provider
@@ -57,7 +58,7 @@ export function classifyErrorObject(status: number | undefined, err: ErrorObject
     return out(byWords, `the account's privacy settings rule out every endpoint of this model; change them at ${PRIVACY_SETTINGS_URL}`);
   }
   if (byWords) return out(byWords);
-  return out(statusDefault(code));
+  return out(reasonFromErrorType(code, fields) ?? statusDefault(code));
 }
 
 /** What a status means when neither fields nor words said more. */

@@ -3,8 +3,11 @@ import type { ErrorFields } from './error-fields.js';
 import { INPUT_KIND, PRIVACY_SETTINGS_URL, ROUTING_SETTINGS_URL } from './openrouter-wording.js';
 
 /**
- * The structured fields of an error → a reason, in the order they are read: `availability.code`,
- * then `limit_source`, then `provider_error_code`, then `error_type`, then a moderation verdict.
+ * The structured fields of an error → a reason. `reasonFromFields` reads the fields that say what
+ * happened and to whom, in this order: `availability.code`, `limit_source`, `provider_error_code`, a
+ * moderation verdict. `error_type` is a coarser category (one `rate_limit_exceeded` covers the
+ * account's limits and a model's, one `invalid_request` an unknown model id and a bad value), so
+ * `reasonFromErrorType` is read only after the words, for bodies whose words said nothing.
  * The status comes first: a field whose reason contradicts it (a 429 that is not a limit, a 4xx
  * called a server error, a 5xx called the request's fault) is passed over for the next one.
  */
@@ -133,7 +136,7 @@ function fitsStatus(code: number | undefined, reason: FailureReason): boolean {
 }
 
 /**
- * The first reason the fields give that fits the status, or undefined when they give none.
+ * The first reason the deciding fields give that fits the status, or undefined when they give none.
  * `text` (the lower-cased message) only refines `no_endpoints`: whether it is about a kind of input.
  */
 export function reasonFromFields(code: number | undefined, f: ErrorFields, text: string): FieldVerdict | undefined {
@@ -141,10 +144,15 @@ export function reasonFromFields(code: number | undefined, f: ErrorFields, text:
     availabilityVerdict(f, text),
     f.limitSource ? wrap(limitSourceReason(f.limitSource)) : undefined,
     f.providerErrorCode ? wrap(providerCodeReason(f.providerErrorCode)) : undefined,
-    f.errorType ? wrap(errorTypeReason(f.errorType)) : undefined,
     f.flagged ? { reason: 'moderation' } : undefined,
   ];
   return verdicts.find((v): v is FieldVerdict => v !== undefined && fitsStatus(code, v.reason));
+}
+
+/** The reason `error_type` gives when it fits the status, for bodies whose fields and words said nothing. */
+export function reasonFromErrorType(code: number | undefined, f: ErrorFields): FailureReason | undefined {
+  const reason = f.errorType ? errorTypeReason(f.errorType) : undefined;
+  return reason !== undefined && fitsStatus(code, reason) ? reason : undefined;
 }
 
 function wrap(reason: FailureReason | undefined): FieldVerdict | undefined {

@@ -77,7 +77,7 @@ describe('metadata.limit_source, provider_error_code and error_type', () => {
     expect(classify(503, { metadata: { provider_code: 'engine_overloaded' } }).reason).toBe('model_rate_limit');
   });
 
-  it('error_type decides, in metadata or on the error object', () => {
+  it('error_type decides, in metadata or on the error object, when the words say nothing; it never overrules words that say more', () => {
     const types: Array<[string, number, FailureReason]> = [
       ['context_length_exceeded', 400, 'context_too_long'],
       ['content_policy_violation', 403, 'moderation'],
@@ -90,6 +90,13 @@ describe('metadata.limit_source, provider_error_code and error_type', () => {
       expect(classify(status, { metadata: { error_type: type } }).reason, `${type} in metadata`).toBe(reason);
       expect(classify(status, { error_type: type }).reason, `${type} on the error`).toBe(reason);
     }
+    // A coarse category is not the scope: the account's per-minute 429 stays the account's; an unknown
+    // model id stays gone; a data-policy 404 stays the account's settings.
+    const worded = (status: number, message: string, errorType: string) =>
+      classifyResponseBody(status, { error: { code: status, message, metadata: { error_type: errorType } } }, {}, { now: NOW })!.reason;
+    expect(worded(429, 'Rate limit exceeded: free-models-per-min. ', 'rate_limit_exceeded')).toBe('account_minute_limit');
+    expect(worded(400, 'acme/fake-1.0 is not a valid model ID', 'invalid_request')).toBe('model_gone');
+    expect(worded(404, 'No endpoints found matching your data policy (Free model publication).', 'not_found')).toBe('excluded_by_settings');
   });
 });
 
