@@ -30,8 +30,6 @@ export interface ErrorFields {
   providerName?: string;
   /** `metadata.raw`: the provider's own answer, as readable text. */
   raw?: string;
-  /** `metadata.remedy_hint`: what OpenRouter suggests doing. */
-  remedyHint?: string;
   /** `metadata.reasons` / `metadata.flagged_input`: a moderation verdict on the input. */
   flagged?: true;
 }
@@ -93,15 +91,6 @@ export function readErrorFields(err: ErrorObject): ErrorFields {
   if (providerName) fields.providerName = providerName;
   const raw = rawMessage(meta.raw);
   if (raw) fields.raw = raw;
-  const remedyHint = text(pick(e, meta, 'remedy_hint'));
-  if (remedyHint) fields.remedyHint = remedyHint;
   if (meta.flagged_input !== undefined || Array.isArray(meta.reasons)) fields.flagged = true;
   return fields;
-}
-
-/** True when the error carries any field that can decide its reason without its words. */
-export function hasDecidingFields(f: ErrorFields): boolean {
-  return (
-    f.availability?.code !== undefined || f.limitSource !== undefined || f.providerErrorCode !== undefined || f.errorType !== undefined || f.flagged === true
-  );
 }
