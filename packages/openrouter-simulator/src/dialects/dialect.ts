@@ -2,8 +2,9 @@
  * The simulator speaks more than one dialect, so tests can show that a client reads OpenRouter's
  * structured fields and does not depend on one phrasing:
  *
- * - `captured` (default): the words and fields OpenRouter was seen to send; for kinds never captured,
- *   the form OpenRouter documents.
+ * - `captured` (default): the words and fields OpenRouter was seen to send; for kinds with no capture
+ *   (an image that cannot be fetched, a constraint that filtered every endpoint), the fields OpenRouter
+ *   documents with the simulator's own words.
  * - `structured`: every structured field OpenRouter documents for the kind, on the error object
  *   (`availability`, `error_type`) and in `metadata` (`limit_source`, `retry_after_seconds`,
  *   `provider_error_code`), with messages in words OpenRouter has not used.
