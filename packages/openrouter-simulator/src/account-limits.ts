@@ -3,8 +3,10 @@
  * the next multiple of the window), or a sliding one (`window: 'sliding'`: its reset is the oldest
  * counted call plus the window), and a daily counter that failed calls also spend.
  */
+import type { ErrorDialect } from './dialects/dialect.js';
+import { accountDaily, accountPerMinute } from './dialects/limits.js';
 import type { AccountScenario } from './scenario.js';
-import { dailyLimit, perMinuteLimit, type WireError } from './wire-errors.js';
+import type { WireError } from './wire-errors.js';
 
 export const DEFAULT_PER_MINUTE = 20;
 export const DEFAULT_WINDOW_MS = 60_000;
@@ -35,6 +37,7 @@ export class AccountLimits {
   constructor(
     private readonly cfg: AccountScenario,
     private readonly now: () => number,
+    private readonly dialect: ErrorDialect = 'captured',
   ) {
     this.perMinute = cfg.perMinute ?? DEFAULT_PER_MINUTE;
     this.windowMs = cfg.windowMs ?? DEFAULT_WINDOW_MS;
@@ -58,12 +61,10 @@ export class AccountLimits {
     const t = this.now();
     this.rollDaily(t);
     const daily = this.cfg.daily;
-    if (daily !== undefined && this.dailyUsed >= daily) {
-      return { kind: 'daily_429', error: dailyLimit(daily, this.dailyResetAt, this.cfg.highBalance ?? false) };
-    }
+    if (daily !== undefined && this.dailyUsed >= daily) return { kind: 'daily_429', error: this.dailyRefusal() };
     this.dailyUsed++;
     const reset = this.cfg.window === 'sliding' ? this.slidingWindow(t) : this.fixedWindow(t);
-    if (reset !== undefined) return { kind: 'per_minute_429', error: perMinuteLimit(this.reportedLimit, reset) };
+    if (reset !== undefined) return { kind: 'per_minute_429', error: this.minuteRefusal(reset) };
     return null;
   }
 
@@ -85,6 +86,26 @@ export class AccountLimits {
     if (this.admitted.length >= this.perMinute) return (this.admitted[0] ?? t) + this.windowMs;
     this.admitted.push(t);
     return undefined;
+  }
+
+  /**
+   * The per-minute 429 as it would be sent now: its reset is when the window has room again (fixed:
+   * the end of the current window; sliding: when the oldest counted call leaves it).
+   */
+  minuteRefusal(reset = this.nextReset()): WireError {
+    return accountPerMinute(this.dialect, this.reportedLimit, reset);
+  }
+
+  private nextReset(): number {
+    const t = this.now();
+    if (this.cfg.window === 'sliding') return (this.admitted.find((a) => a > t - this.windowMs) ?? t) + this.windowMs;
+    return Math.floor(t / this.windowMs) * this.windowMs + this.windowMs;
+  }
+
+  /** The daily 429 as it would be sent now. */
+  dailyRefusal(): WireError {
+    this.rollDaily(this.now());
+    return accountDaily(this.dialect, this.cfg.daily ?? REPORTED_DAILY_WHEN_UNLIMITED, this.dailyResetAt, this.cfg.highBalance ?? false);
   }
 
   /** The `free_model_daily_requests` block of `GET /api/v1/key`. */

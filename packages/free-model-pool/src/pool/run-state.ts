@@ -1,7 +1,7 @@
 import type { AccountBlock } from '../account/account.js';
 import { PoolAbortedError, type FreeModelPoolError } from '../errors.js';
 import { redactError, redactSecrets } from '../failures/index.js';
-import type { Attempt, Tier } from '../types.js';
+import type { Attempt, ClassifiedFailure, Tier } from '../types.js';
 import type { DailyBlock, MinuteBlock } from './no-answer.js';
 import type { PoolEvent } from './requests.js';
 import type { RunOptions } from './run-types.js';
@@ -22,6 +22,11 @@ export class Run {
   /** Set once an account-wide limit blocks free models (`block`): later free candidates are skipped without a call. */
   dailyBlock: DailyBlock | undefined;
   minuteBlock: MinuteBlock | undefined;
+  /**
+   * The first refusal whose policy is `confirm` (request-fault.ts): the request may make one more
+   * call, to another model, to tell whether the request or the model was at fault; then it stops.
+   */
+  requestFault: { model: string; failure: ClassifiedFailure } | undefined;
 
   constructor(
     readonly rt: PoolRuntime,
