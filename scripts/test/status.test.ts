@@ -27,6 +27,8 @@ describe('pool:status', () => {
     expect(r.stdout).toMatch(/remaining today\s*│\s*38\b/);
     expect(r.stdout).toMatch(/resets at\s*│\s*2026-05-02T00:00:00\.000Z \(next UTC midnight, in 8h 30m\)/);
     expect(r.stdout).toMatch(/buy 10 credits once to unlock 1000\/day/);
+    // One read of the key's status, and no model call.
+    expect(sim.stats()).toMatchObject({ requests: 1, byEndpoint: { 'GET /api/v1/key': 1 }, total: 0 });
     expect(r.all).not.toContain(FAKE_KEY);
     expect(r.all).not.toContain('sk-or-v1-sim'); // not even the label the server echoes
   });
@@ -45,6 +47,8 @@ describe('pool:status', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/OPENROUTER_API_KEY is not set/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    // Nothing reached the server: not GET /key, not anything else.
+    expect(sim.stats()).toMatchObject({ requests: 0, byEndpoint: {} });
   });
 
   it('with a key the server rejects: says so, exit 1, never prints the key', async () => {
@@ -70,8 +74,10 @@ describe('pool:status', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/remaining today\s*│\s*1\b/);
     expect(r.stdout + r.stderr).not.toContain(FAKE_KEY);
+    sim.resetStats();
     const none = await runScript('pool-status.ts', [], { OPENROUTER_BASE_URL: sim.baseURL });
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/OPENROUTER_API_KEY is not set/);
+    expect(sim.stats().requests).toBe(0);
   });
 });

@@ -82,6 +82,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    state.stats.request(req.method ?? 'GET', path || '/');
     const token = bearerToken(req);
     if (path === `${API}/models` && req.method === 'GET') return sendJson(res, 200, state.catalog, token);
     if ((path === `${API}/key` || path === `${API}/auth/key`) && req.method === 'GET') {

@@ -34,7 +34,12 @@ export interface ModelStats {
 }
 
 export interface SimulatorStats {
+  /** Model attempts (see above). */
   total: number;
+  /** Every HTTP request the simulator received, whatever it asked for: catalog, key, chat, a wrong path. */
+  requests: number;
+  /** Those requests by method and path, e.g. `GET /api/v1/key`. */
+  byEndpoint: Record<string, number>;
   byModel: Record<string, ModelStats>;
   byStatus: Record<string, number>;
   calls: CallRecord[];
@@ -42,13 +47,21 @@ export interface SimulatorStats {
 
 export class StatsRecorder {
   private records: CallRecord[] = [];
+  private endpoints: Record<string, number> = {};
 
   record(rec: CallRecord): void {
     this.records.push(rec);
   }
 
+  /** One HTTP request arrived (before it is routed). */
+  request(method: string, path: string): void {
+    const key = `${method} ${path}`;
+    this.endpoints[key] = (this.endpoints[key] ?? 0) + 1;
+  }
+
   reset(): void {
     this.records = [];
+    this.endpoints = {};
   }
 
   snapshot(): SimulatorStats {
@@ -60,6 +73,8 @@ export class StatsRecorder {
       m.byStatus[r.status] = (m.byStatus[r.status] ?? 0) + 1;
       byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     }
-    return { total: this.records.length, byModel, byStatus, calls: this.records.map((r) => ({ ...r })) };
+    const byEndpoint = { ...this.endpoints };
+    const requests = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
+    return { total: this.records.length, requests, byEndpoint, byModel, byStatus, calls: this.records.map((r) => ({ ...r })) };
   }
 }

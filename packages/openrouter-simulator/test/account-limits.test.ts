@@ -128,7 +128,7 @@ describe('account daily cap', () => {
     sim.setScenario({});
     expect((await chat(sim.baseURL, { model: SMALL })).status).toBe(200);
     sim.resetStats();
-    expect(sim.stats()).toEqual({ total: 0, byModel: {}, byStatus: {}, calls: [] });
+    expect(sim.stats()).toEqual({ total: 0, requests: 0, byEndpoint: {}, byModel: {}, byStatus: {}, calls: [] });
   });
 });
 

@@ -17,7 +17,18 @@ const echoAuthorization: ProxyRoute = (req, res) => {
 
 /** Everything a run produced, as text. */
 const outputs: string[] = [];
-const record = (what: string, value: unknown) => outputs.push(`${what}: ${typeof value === 'string' ? value : inspect(value, { depth: 12 })}`);
+const waiting: Array<{ done: () => boolean; resolve: () => void }> = [];
+const record = (what: string, value: unknown) => {
+  outputs.push(`${what}: ${typeof value === 'string' ? value : inspect(value, { depth: 12 })}`);
+  for (const w of [...waiting]) {
+    if (!w.done()) continue;
+    waiting.splice(waiting.indexOf(w), 1);
+    w.resolve();
+  }
+};
+/** Settles once what has been recorded satisfies `done` (at once if it already does). */
+const until = (done: () => boolean) => (done() ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ done, resolve })));
+const count = (pattern: RegExp) => outputs.filter((o) => pattern.test(o)).length;
 const recordError = (e: unknown) => {
   record('error', e);
   if (e instanceof Error) record('error.message', `${e.message}\n${e.stack ?? ''}`);
@@ -105,7 +116,11 @@ describe('the API key never leaves the process', () => {
       .then(record.bind(null, 'unexpected'), recordError);
     await badKeyRuntime.useModel(ModelType.OBJECT_LARGE, { prompt: 'echo' }).then(record.bind(null, 'unexpected'), recordError);
     await badKeyRuntime.useModel(ModelType.TEXT_EMBEDDING, { text: 'echo' }).then(record.bind(null, 'unexpected'), recordError);
-    await new Promise((r) => setTimeout(r, 100));
+    // A stream's log line and MODEL_USED follow its end: wait for those of both streams, the
+    // served one (its MODEL_USED, logged after its line) and the failed one (the third failed
+    // TEXT_SMALL line: 'auth fails', the echo, the echoed stream).
+    await until(() => count(/^event: [\s\S]*prompt: 'stream'/) >= 1);
+    await until(() => count(/^runtime\.logger\.warn: [\s\S]*TEXT_SMALL \(small pool\) failed after/) >= 3);
 
     // The check is only as good as what it saw: it saw the plugin's own log lines, errors and events.
     const all = outputs.join("\n");

@@ -10,7 +10,7 @@ import { ModelType, type AgentRuntime } from '@elizaos/core';
 import { DailyLimitError, FreeModelPoolError } from '@freepool/free-model-pool';
 import { createInterface } from 'node:readline';
 import { getPoolEntry } from '../../src/pool-registry.js';
-import { startRuntime } from '../helpers/runtime.js';
+import { logsWritten, startRuntime } from '../helpers/runtime.js';
 
 const settings = JSON.parse(process.env.FLEET_SETTINGS ?? '{}') as Record<string, string>;
 const agentCount = Number(process.env.FLEET_AGENTS ?? '2');
@@ -73,8 +73,8 @@ for await (const line of lines) {
     for (const rt of agents) await getPoolEntry(rt)?.pool?.account.flush();
     reply({ flushed: true });
   } else if (msg.cmd === 'stop') {
-    await new Promise((r) => setTimeout(r, 200)); // useModel's unawaited database log
     for (const rt of agents) {
+      await logsWritten(rt); // useModel's unawaited database log
       await rt.stop();
       await rt.adapter?.close();
     }

@@ -66,13 +66,46 @@ export async function startRuntime(secrets: Record<string, string>, opts: StartO
     await runtime.runPluginMigrations();
   }
   await runtime.initialize();
+  trackDatabaseLogs(runtime);
   return runtime;
 }
 
-/** useModel logs to the database without awaiting it: give that a moment before closing PGlite. */
+/** The database log writes of each runtime still in flight. */
+const pendingLogs = new WeakMap<AgentRuntime, Set<Promise<void>>>();
+
+/**
+ * useModel writes its log row without awaiting it (@elizaos/core 1.7.2 `logModelCall`): the writes
+ * are kept here, so a test can wait for them to end before it closes the database.
+ */
+function trackDatabaseLogs(runtime: AgentRuntime): void {
+  const adapter = runtime.adapter as unknown as { log?: (params: unknown) => Promise<void> } | undefined;
+  if (!adapter?.log) return;
+  const log = adapter.log.bind(adapter);
+  const pending = new Set<Promise<void>>();
+  pendingLogs.set(runtime, pending);
+  adapter.log = (params) => {
+    const written = log(params);
+    // Watched on a copy: the runtime still gets the write's own promise, rejection and all.
+    const ended = Promise.resolve(written).then(
+      () => undefined,
+      () => undefined,
+    );
+    pending.add(ended);
+    void ended.then(() => pending.delete(ended));
+    return written;
+  };
+}
+
+/** Until every database log write a runtime started has ended. */
+export async function logsWritten(runtime: AgentRuntime | undefined): Promise<void> {
+  const pending = runtime ? pendingLogs.get(runtime) : undefined;
+  while (pending && pending.size > 0) await Promise.all([...pending]);
+}
+
+/** Stops a runtime once its database log writes have ended, then closes its database. */
 export async function stopRuntime(runtime: AgentRuntime | undefined): Promise<void> {
   if (!runtime) return;
-  await new Promise((r) => setTimeout(r, 200));
+  await logsWritten(runtime);
   await runtime.stop();
   await runtime.adapter?.close();
   // plugin-sql keeps one PGlite per process in a global and never recreates it once closed; forget
