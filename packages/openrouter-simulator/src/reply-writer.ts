@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { Decision } from './decisions.js';
 import { scrub, sendJson, sendWire } from './http-util.js';
 import type { ImageInfo } from './images.js';
+import type { Thought } from './reasoning.js';
 import { buildReply, type Reply } from './replies.js';
 import type { ChatRequest } from './request.js';
 import type { ModelBehavior } from './scenario.js';
@@ -33,7 +34,7 @@ function usageBlock(reply: Reply) {
     is_byok: false,
     prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0, audio_tokens: 0, video_tokens: 0 },
     cost_details: { upstream_inference_cost: 0, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reply.reasoningTokens, image_tokens: 0, audio_tokens: 0 },
   };
 }
 
@@ -70,6 +71,23 @@ function pieces(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
+/** Most reasoning chunks a stream sends; a long thinking goes out in groups of words. */
+const MAX_REASONING_CHUNKS = 16;
+
+/** Thinking as at most MAX_REASONING_CHUNKS chunks of whole words. */
+function thinkingPieces(text: string): string[] {
+  const words = pieces(text);
+  const per = Math.max(1, Math.ceil(words.length / MAX_REASONING_CHUNKS));
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += per) out.push(words.slice(i, i + per).join(''));
+  return out;
+}
+
+/** One `reasoning_details` entry, as OpenRouter sends plain-text reasoning. */
+function reasoningDetail(text: string) {
+  return { type: 'reasoning.text', text, format: 'unknown', index: 0 };
+}
+
 export class ReplyWriter {
   constructor(private readonly state: SimState) {}
 
@@ -83,9 +101,10 @@ export class ReplyWriter {
     token: string,
     res: ServerResponse,
   ): void {
-    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
+    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply, d.thought, d.budget);
     const content = scrub(reply.text, token);
     const finishReason = d.finishError ? 'error' : reply.finishReason;
+    const reasoning = reply.reasoning !== undefined ? scrub(reply.reasoning, token) : null;
     const body = {
       id: served.id,
       provider: served.provider,
@@ -98,7 +117,13 @@ export class ReplyWriter {
           finish_reason: finishReason,
           native_finish_reason: finishReason,
           index: 0,
-          message: { role: 'assistant', content, refusal: null, reasoning: null },
+          message: {
+            role: 'assistant',
+            content,
+            refusal: null,
+            reasoning,
+            ...(reasoning !== null && d.thought?.details ? { reasoning_details: [reasoningDetail(reasoning)] } : {}),
+          },
           ...(d.finishError ? { error: finishErrorObject(served.provider) } : {}),
         },
       ],
@@ -169,6 +194,38 @@ export class ReplyWriter {
     res.end();
   }
 
+  /**
+   * The thinking phase of a stream: the reasoning (field style: `delta.reasoning` and
+   * `delta.reasoning_details`; inline styles: the content's thinking prefix) in up to 16 chunks spread
+   * over `thinkMs`, so the first answer token comes that long after the first event. False when the
+   * client left meanwhile.
+   */
+  private async streamThinking(
+    thought: Thought,
+    reply: Reply,
+    base: Record<string, unknown>,
+    token: string,
+    res: ServerResponse,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const field = thought.style === 'field';
+    const text = field ? (reply.reasoning ?? '') : reply.text.slice(0, reply.thinkingChars);
+    const chunks = thinkingPieces(scrub(text, token));
+    if (chunks.length === 0) {
+      await this.state.sleep(thought.thinkMs, signal);
+      return !signal.aborted;
+    }
+    for (const piece of chunks) {
+      await this.state.sleep(thought.thinkMs / chunks.length, signal);
+      if (signal.aborted) return false;
+      const delta = field
+        ? { role: 'assistant', content: '', reasoning: piece, ...(thought.details ? { reasoning_details: [reasoningDetail(piece)] } : {}) }
+        : { role: 'assistant', content: piece };
+      this.writeData(res, { ...base, choices: [{ index: 0, delta, finish_reason: null, native_finish_reason: null, logprobs: null }] }, token);
+    }
+    return true;
+  }
+
   async streamReply(
     d: Extract<Decision, { type: 'reply' }>,
     chat: ChatRequest,
@@ -179,7 +236,7 @@ export class ReplyWriter {
     res: ServerResponse,
     signal: AbortSignal,
   ): Promise<void> {
-    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
+    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply, d.thought, d.budget);
     const base = { id: served.id, provider: served.provider, model: served.model, object: 'chat.completion.chunk', created: served.created };
     const midStreamError = () => {
       // A mid-stream error: a final data event with a top-level error, then the stream just ends.
@@ -202,8 +259,9 @@ export class ReplyWriter {
       if (sent > 0) await this.state.sleep(behavior.chunkDelayMs ?? 0, signal);
       return !signal.aborted;
     };
+    if (d.thought && !(await this.streamThinking(d.thought, reply, base, token, res, signal))) return;
     const fault = d.fault;
-    for (const piece of pieces(scrub(reply.text, token))) {
+    for (const piece of pieces(scrub(reply.text.slice(reply.thinkingChars), token))) {
       if (fault && sent === fault.after) {
         if (fault.type === 'error_event') break;
         if (fault.type === 'stall') {

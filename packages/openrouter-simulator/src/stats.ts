@@ -14,6 +14,8 @@
  * - "timeout"          the call hung (failNext 'timeout') until the client gave up
  */
 
+import type { ReasoningRequest } from './request.js';
+
 export interface CallRecord {
   /** The model id this attempt was for (as requested, e.g. `openrouter/free`). */
   model: string;
@@ -26,6 +28,8 @@ export interface CallRecord {
   stream: boolean;
   /** For `openrouter/free`: the concrete model that answered. */
   servedBy?: string;
+  /** The request's `reasoning` parameter as it arrived (also from `reasoning_effort` / `include_reasoning`). */
+  reasoning?: ReasoningRequest;
 }
 
 export interface ModelStats {
@@ -60,6 +64,6 @@ export class StatsRecorder {
       m.byStatus[r.status] = (m.byStatus[r.status] ?? 0) + 1;
       byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     }
-    return { total: this.records.length, byModel, byStatus, calls: this.records.map((r) => ({ ...r })) };
+    return { total: this.records.length, byModel, byStatus, calls: this.records.map((r) => ({ ...r, ...(r.reasoning ? { reasoning: { ...r.reasoning } } : {}) })) };
   }
 }
