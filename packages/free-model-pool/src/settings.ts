@@ -1,4 +1,4 @@
-import type { PoolModel, Tier } from './types.js';
+import type { EffortSetting, PoolModel, Tier } from './types.js';
 
 /**
  * Every policy number the engine uses, with its default. Nothing else in the engine hard-codes a
@@ -72,6 +72,14 @@ export interface PoolPolicy {
   dailyReserve?: number;
   /** The reserve as a share of the daily limit when `dailyReserve` is not set (0.2: 10 of 50, 200 of 1000). */
   dailyReserveShare: number;
+  /**
+   * How much a reasoning model is asked to think, per tier, sent as OpenRouter's `reasoning.effort`
+   * to models whose catalog entry takes it (fitted to the efforts each accepts; never `none` where
+   * reasoning is mandatory). `default` sends nothing. A request may set its own (`reasoningEffort`).
+   * Defaults, for an agent: `minimal` for the small tier (yes/no decisions such as should-respond),
+   * `low` for the large tier (replies) and for vision.
+   */
+  reasoningEffort: Readonly<Partial<Record<Tier, EffortSetting>>>;
 }
 
 export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
@@ -93,6 +101,7 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   dailyLimit: undefined,
   dailyReserve: undefined,
   dailyReserveShare: 0.2,
+  reasoningEffort: Object.freeze({ small: 'minimal', large: 'low', vision: 'low' } as Record<Tier, EffortSetting>),
 });
 
 /** Where and how to reach OpenRouter. */

@@ -7,6 +7,25 @@
 export type Tier = 'small' | 'large' | 'vision';
 export const TIERS: readonly Tier[] = ['small', 'large', 'vision'] as const;
 
+/** OpenRouter's `reasoning.effort` values, highest first. `none` turns reasoning off. */
+export const REASONING_EFFORTS = ['max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+/** How much a request asks a reasoning model to think: an effort, or `default` (no `reasoning` parameter: the model's own). */
+export type EffortSetting = ReasoningEffort | 'default';
+
+/**
+ * What the catalog says about a model's reasoning: present when the model takes OpenRouter's
+ * `reasoning` parameter (`supported_parameters` has `reasoning`, or `/models` gives a `reasoning` object).
+ */
+export interface ModelReasoning {
+  /** Reasoning cannot be turned off: `none` is refused. */
+  mandatory: boolean;
+  /** The efforts it accepts, highest first; absent: any. */
+  efforts?: ReasoningEffort[];
+  /** The effort it thinks at when none is sent. */
+  defaultEffort?: ReasoningEffort;
+}
+
 /** What the pool needs to know about a model to decide whether it can serve a request. */
 export interface PoolModel {
   /** OpenRouter id, e.g. `google/gemma-3-27b-it:free`. */
@@ -23,6 +42,8 @@ export interface PoolModel {
   structuredOutputs: boolean;
   /** Catalog lists `response_format` (at least JSON mode). */
   responseFormat: boolean;
+  /** Takes OpenRouter's `reasoning` parameter (a reasoning model); absent for models that do not. */
+  reasoning?: ModelReasoning;
 }
 
 /** What a single request needs from a model. */
@@ -132,6 +153,8 @@ export interface PoolOutcome<T> {
   usage?: TokenUsage;
   /** Set when the caller's last-resort endpoint answered, after the free pool had given up. */
   lastResort?: { model: string; baseURL: string; reason: FailureReason };
+  /** The answering model's thinking, when it sent any: kept out of `value` (answer hygiene), here for a program that asks. */
+  reasoning?: string;
 }
 
 /** Per-model health, kept in the store. */
@@ -157,6 +180,12 @@ export interface ModelHealth {
   capacityStated?: number;
   /** When a request last probed the model after a cooldown, to see whether it recovered. */
   probedAt?: number;
+  /** The model's provider refused OpenRouter's `reasoning` parameter: it is no longer sent to it. */
+  reasoningRejected?: true;
+  /** Effort levels below the request's that this model is asked for: its thinking spent the output budget before. */
+  effortDown?: number;
+  /** The model has sent thinking closed by a tag it never opened: its streams are held until that tag. */
+  thinksWithoutOpener?: true;
   updatedAt: number;
 }
 

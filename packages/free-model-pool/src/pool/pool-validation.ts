@@ -1,6 +1,6 @@
 import { PoolConfigError } from '../errors.js';
 import { DEFAULT_POLICY, type PoolDefinition, type PoolPolicy } from '../settings.js';
-import { TIERS, type Tier } from '../types.js';
+import { REASONING_EFFORTS, TIERS, type EffortSetting, type Tier } from '../types.js';
 import { countsAsFreeCall } from './runtime.js';
 
 /**
@@ -53,7 +53,13 @@ export function validatePoolDefinition(pool: PoolDefinition, opts: { allowPaidMo
 /** Merges overrides onto DEFAULT_POLICY, rejecting values that would make the loop misbehave. */
 export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<PoolPolicy> {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PoolPolicy>;
-  const policy: PoolPolicy = { ...DEFAULT_POLICY, ...defined, cooldownLadderMs: [...(defined.cooldownLadderMs ?? DEFAULT_POLICY.cooldownLadderMs)] };
+  const policy: PoolPolicy = {
+    ...DEFAULT_POLICY,
+    ...defined,
+    cooldownLadderMs: [...(defined.cooldownLadderMs ?? DEFAULT_POLICY.cooldownLadderMs)],
+    // A tier the overrides do not name keeps its default effort.
+    reasoningEffort: { ...DEFAULT_POLICY.reasoningEffort, ...defined.reasoningEffort },
+  };
   const positive: Array<keyof PoolPolicy> = [
     'freeRequestsPerWindow',
     'rateWindowMs',
@@ -96,6 +102,14 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
   if (!(Number.isFinite(policy.dailyReserveShare) && policy.dailyReserveShare >= 0 && policy.dailyReserveShare < 1)) {
     throw new PoolConfigError('policy.dailyReserveShare', `policy.dailyReserveShare must be at least 0 and below 1, got ${policy.dailyReserveShare}`);
   }
+  for (const [tier, effort] of Object.entries(policy.reasoningEffort ?? {})) {
+    if (!TIERS.includes(tier as Tier) || !isEffortSetting(effort)) {
+      throw new PoolConfigError(
+        'policy.reasoningEffort',
+        `policy.reasoningEffort must map tiers (${TIERS.join(', ')}) to an effort (${REASONING_EFFORTS.join(', ')}) or "default", got ${JSON.stringify({ [tier]: effort })}`,
+      );
+    }
+  }
   for (const [from, to] of Object.entries(policy.tierFallback ?? {})) {
     if (!TIERS.includes(from as Tier) || !Array.isArray(to) || !to.every((t) => TIERS.includes(t))) {
       throw new PoolConfigError('policy.tierFallback', `policy.tierFallback must map tiers to lists of tiers (${TIERS.join(', ')}), got ${JSON.stringify({ [from]: to })}`);
@@ -106,4 +120,8 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
     }
   }
   return Object.freeze(policy);
+}
+
+export function isEffortSetting(v: unknown): v is EffortSetting {
+  return v === 'default' || (REASONING_EFFORTS as readonly unknown[]).includes(v);
 }

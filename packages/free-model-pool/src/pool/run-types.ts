@@ -1,4 +1,4 @@
-import type { CallPriority, TokenUsage } from '../types.js';
+import type { CallPriority, ReasoningEffort, TokenUsage } from '../types.js';
 
 /** What one successful attempt hands back to the loop. */
 export interface AttemptResult<T> {
@@ -6,6 +6,10 @@ export interface AttemptResult<T> {
   /** The model id the response reported (OpenRouter may name a concrete variant). */
   servedBy?: string;
   usage?: TokenUsage;
+  /** The model's thinking, kept out of the value's text (answer hygiene); on the outcome for a program that asks. */
+  reasoning?: string;
+  /** The reasoning effort the attempt sent, when it sent one. */
+  effort?: ReasoningEffort;
 }
 
 /** One call to one model. `signal` fires on the caller's abort or this attempt's timeout. */

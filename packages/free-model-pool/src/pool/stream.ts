@@ -4,7 +4,9 @@ import { classifyFailure, redactError } from '../failures/index.js';
 import { StreamBodyGuard } from '../openrouter/stream-body-guard.js';
 import type { ClassifiedFailure, PoolOutcome, RequestNeeds, TokenUsage } from '../types.js';
 import { ClassifiedAttemptError, invalidOutput } from './attempt-error.js';
-import { sharedCallOptions, toTokenUsage } from './calls/common.js';
+import { judgeAnswer, ThinkingFilter } from './answer/index.js';
+import { openrouterOptions, sharedCallOptions, toTokenUsage } from './calls/common.js';
+import type { ReasoningPlan } from './reasoning/plan.js';
 import { applyFailure } from './model-outcome.js';
 import type { PoolStream, TextRequest } from './requests.js';
 import { runPooled, type AttemptFn } from './run-loop.js';
@@ -16,10 +18,16 @@ type Part = TextStreamPart<ToolSet>;
 /** A chat model for one attempt, fetching through the given `fetch`. */
 export type StreamModelFactory = (modelId: string, fetch: typeof globalThis.fetch) => LanguageModel;
 
-/** A stream that produced its first text chunk: the rest is read by the pump. */
+/** A stream that produced its first chunk of the answer: the rest is read by the pump. */
 interface StartedStream {
   first: string;
   parts: AsyncIterator<Part>;
+  /** Keeps thinking out of the rest of the text (answer hygiene), as it kept it out of `first`. */
+  filter: ThinkingFilter;
+  /** The reasoning the provider sent in its own field so far. */
+  reasoning: string;
+  /** The finish part, when the stream ended before its answer was released (held plain text). */
+  finish?: Part;
   controller: AbortController;
   guard: StreamBodyGuard;
   sentAt: number;
@@ -64,12 +72,14 @@ function streamFailure(part: Part | undefined, modelId: string, guard: StreamBod
 }
 
 /**
- * One streaming attempt, which counts as answered at its first non-empty text delta. Before that,
- * an error part, a finish with reason "error", a missing finish or an end without text fails the
+ * One streaming attempt, which counts as answered at its first chunk of the answer: text deltas go
+ * through the ThinkingFilter, so a leading think block (or thinking before an orphan closing tag) is
+ * kept out and the caller's first chunk is the answer's. Before that, an error part, a finish with
+ * reason "error", a missing finish, an end without an answer (empty, or only thinking) fails the
  * attempt and the run loop moves on; ai@7's `textStream` would hide those (it just ends), so
  * `fullStream` is read.
  */
-function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: PoolRuntime): AttemptFn<StartedStream> {
+function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: PoolRuntime, plan: ReasoningPlan): AttemptFn<StartedStream> {
   return async (modelId, signal) => {
     // Our own controller, so the pump can also stop the stream on an idle timeout after the run loop
     // has let go. It follows the attempt's signal (caller abort / first-chunk timeout) until the first
@@ -87,10 +97,12 @@ function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: 
     };
     const guard = new StreamBodyGuard();
     const sentAt = rt.now();
+    const effort = plan.effortFor(modelId);
     const result = streamText({
       model: makeModel(modelId, guard.fetch),
       prompt: request.prompt,
       ...sharedCallOptions(request, controller.signal),
+      ...openrouterOptions(effort),
       onError: () => {}, // errors are read from fullStream; the default handler would only log them
     });
     const parts = result.fullStream[Symbol.asyncIterator]();
@@ -103,7 +115,13 @@ function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: 
       release();
       controller.abort(error);
       await closeQuietly(parts);
-      throw error;
+      throw plan.review(error, effort);
+    };
+    const filter = new ThinkingFilter(plan.filterFor(modelId));
+    let reasoning = '';
+    const started = (first: string, finish?: Part) => {
+      unlinkAttempt(); // the first-chunk timeout no longer applies; the caller link stays
+      return { value: { first, parts, filter, reasoning, controller, guard, sentAt, release, ...(finish ? { finish } : {}) }, ...(effort ? { effort } : {}) };
     };
     for (;;) {
       let step: IteratorResult<Part>;
@@ -114,14 +132,22 @@ function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: 
       }
       if (step.done) return giveUp(guard.bodyError ?? invalidOutput(`${modelId} ended its stream without any text`));
       const part = step.value;
-      if (part.type === 'text-delta' && part.text !== '') {
-        unlinkAttempt(); // the first-chunk timeout no longer applies; the caller link stays
-        return { value: { first: part.text, parts, controller, guard, sentAt, release } };
-      }
-      if (part.type === 'error' || isErrorFinish(part)) return giveUp(streamFailure(part, modelId, guard));
-      if (part.type === 'abort') return giveUp(signal.reason ?? new DOMException('aborted', 'AbortError'));
-      if (part.type === 'finish') {
+      if (part.type === 'reasoning-delta') reasoning += part.text;
+      else if (part.type === 'text-delta' && part.text !== '') {
+        const first = filter.push(part.text);
+        if (first !== '') return started(first);
+      } else if (part.type === 'error' || isErrorFinish(part)) return giveUp(streamFailure(part, modelId, guard));
+      else if (part.type === 'abort') return giveUp(signal.reason ?? new DOMException('aborted', 'AbortError'));
+      else if (part.type === 'finish') {
         if (guard.bodyError !== undefined || isMissingFinish(part)) return giveUp(streamFailure(part, modelId, guard));
+        const held = filter.end();
+        if (held !== '') return started(held, part);
+        // No answer: empty, or only thinking (the same judgement as a whole answer).
+        try {
+          judgeAnswer({ text: '', reasoningText: [reasoning, filter.thinking].join('\n'), finishReason: part.finishReason }, modelId);
+        } catch (e) {
+          return giveUp(e);
+        }
         return giveUp(invalidOutput(`${modelId} finished its stream without any text (${part.finishReason})`));
       }
     }
@@ -147,12 +173,12 @@ function closeQuietly(parts: AsyncIterator<Part>): Promise<void> {
  * (text/outcome reject, textStream throws) and the answer is never continued by another model, so
  * two models' output is never joined. A `length` finish (max tokens reached) is a normal end.
  */
-export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, request: TextRequest, needs: RequestNeeds): PoolStream {
+export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, request: TextRequest, needs: RequestNeeds, plan: ReasoningPlan): PoolStream {
   const sink = new StreamSink();
   const { channel } = sink;
 
   const pump = async () => {
-    const started = await runPooled(rt, request.tier, needs, streamAttempt(makeModel, request, rt), {
+    const started = await runPooled(rt, request.tier, needs, streamAttempt(makeModel, request, rt, plan), {
       signal: request.abortSignal,
       deadlineMs: request.deadlineMs,
       attemptTimeoutMs: rt.policy.firstChunkTimeoutMs,
@@ -160,7 +186,8 @@ export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, req
       priority: request.priority,
     });
     const modelId = started.attempts[started.attempts.length - 1]!.model;
-    const { parts, controller, guard, sentAt, release } = started.value;
+    const { parts, controller, guard, sentAt, release, filter } = started.value;
+    let reasoning = started.value.reasoning;
     let full = started.value.first;
     channel.push(full);
     let served = started.model;
@@ -217,24 +244,34 @@ export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, req
       emitEvent(rt, { type: 'failure', tier: request.tier, error: err });
       throw err;
     };
+    const answer = (text: string) => {
+      if (text === '') return;
+      full += text;
+      channel.push(text);
+    };
     arm();
-    for (;;) {
-      let step: IteratorResult<Part>;
-      try {
-        step = await parts.next();
-      } catch (e) {
-        return broken(controller.signal.aborted ? controller.signal.reason : e);
-      }
-      if (step.done) {
-        // An iteration that ends without its finish part: the body ended early.
-        if (reason === undefined) return broken(streamFailure(undefined, modelId, guard));
-        break;
+    for (let pending = started.value.finish; ; pending = undefined) {
+      let part: Part;
+      if (pending) part = pending;
+      else {
+        let step: IteratorResult<Part>;
+        try {
+          step = await parts.next();
+        } catch (e) {
+          return broken(controller.signal.aborted ? controller.signal.reason : e);
+        }
+        if (step.done) {
+          // An iteration that ends without its finish part: the body ended early.
+          if (reason === undefined) return broken(streamFailure(undefined, modelId, guard));
+          break;
+        }
+        part = step.value;
       }
       arm();
-      const part = step.value;
       if (part.type === 'text-delta' && part.text !== '') {
-        full += part.text;
-        channel.push(part.text);
+        answer(filter.push(part.text));
+      } else if (part.type === 'reasoning-delta') {
+        reasoning += part.text;
       } else if (part.type === 'error' || isErrorFinish(part)) {
         return broken(streamFailure(part, modelId, guard));
       } else if (part.type === 'abort') {
@@ -243,13 +280,21 @@ export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, req
         if (part.response?.modelId) served = part.response.modelId;
       } else if (part.type === 'finish') {
         if (guard.bodyError !== undefined || isMissingFinish(part)) return broken(streamFailure(part, modelId, guard));
+        answer(filter.end());
         reason = part.finishReason;
         tokens = toTokenUsage(part.totalUsage);
       }
     }
     clearTimeout(idle);
     release();
-    const done: PoolOutcome<string> = { ...started, value: full, model: served, ...(tokens ? { usage: tokens } : {}) };
+    const thinking = [reasoning.trim(), filter.thinking].filter((t) => t !== '').join('\n\n');
+    const done: PoolOutcome<string> = {
+      ...started,
+      value: full,
+      model: served,
+      ...(tokens ? { usage: tokens } : {}),
+      ...(thinking ? { reasoning: thinking } : {}),
+    };
     sink.finish({ text: full, usage: tokens, finishReason: reason, outcome: done });
     emitEvent(rt, { type: 'success', outcome: done });
   };
