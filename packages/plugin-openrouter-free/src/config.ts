@@ -1,10 +1,10 @@
 import type { IAgentRuntime } from '@elizaos/core';
 import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type CallPriority, type LastResortSettings, type PoolPolicy, type Specialty, type Tier } from '@freepool/free-model-pool';
 import { countsAsFreeCall } from '@freepool/free-model-pool/internal';
-import { z } from 'zod';
-import { lastResortSettings, nextHandler, noticeText, priorityOverrides, reserve } from './settings/fallback-fields.js';
-import { asText, boolean, clip, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs, specialtyList, tierFallback } from './settings/fields.js';
-import { postgresUrl, sharedStateSettings, type SharedStateSettings } from './settings/state-fields.js';
+import { lastResortSettings } from './settings/fallback-fields.js';
+import { asText, clip } from './settings/fields.js';
+import { policyFrom, settingsSchema, SETTING_KEYS, type SettingKey } from './settings/schema.js';
+import { sharedStateSettings, type SharedStateSettings } from './settings/state-fields.js';
 
 /**
  * The plugin's settings: read through `runtime.getSetting`, then `process.env`, then defaults,
@@ -77,55 +77,7 @@ export function readSetting(runtime: IAgentRuntime | undefined, key: string): un
   return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
 }
 
-const schema = z.object({
-  OPENROUTER_API_KEY: optionalText,
-  OPENROUTER_BASE_URL: httpUrl,
-  OPENROUTER_SMALL_MODEL: modelId,
-  OPENROUTER_LARGE_MODEL: modelId,
-  OPENROUTER_IMAGE_MODEL: modelId,
-  // Generic names other model plugins share: checked leniently (see `genericModel`).
-  SMALL_MODEL: optionalText,
-  LARGE_MODEL: optionalText,
-  IMAGE_MODEL: optionalText,
-  OPENROUTER_SMALL_POOL: modelList,
-  OPENROUTER_LARGE_POOL: modelList,
-  OPENROUTER_VISION_POOL: modelList,
-  OPENROUTER_ALLOW_SPECIALISTS: specialtyList,
-  OPENROUTER_FREE_RPM: positiveInt,
-  OPENROUTER_RATE_WINDOW_MS: positiveMs,
-  OPENROUTER_MAX_WAIT_MS: nonNegativeMs,
-  OPENROUTER_COOLDOWN_MS: ladder,
-  OPENROUTER_ATTEMPT_TIMEOUT_MS: positiveMs,
-  OPENROUTER_HTTP_REFERER: optionalText,
-  OPENROUTER_X_TITLE: optionalText,
-  OPENROUTER_EMBEDDING_MODEL: modelId,
-  EMBEDDING_MODEL: optionalText,
-  OPENROUTER_EMBEDDING_DIMENSIONS: positiveInt,
-  EMBEDDING_DIMENSIONS: optionalText,
-  OPENROUTER_CATALOG_REFRESH: boolean,
-  OPENROUTER_PERSIST_STATE: boolean,
-  OPENROUTER_STATE_URL: postgresUrl,
-  OPENROUTER_STATE_TIMEOUT_MS: positiveMs,
-  OPENROUTER_STATE_RETRY_MS: positiveMs,
-  OPENROUTER_CATALOG_TTL_MS: nonNegativeMs,
-  OPENROUTER_CATALOG_TIMEOUT_MS: positiveMs,
-  OPENROUTER_ALLOW_PAID: boolean,
-  OPENROUTER_TIER_FALLBACK: tierFallback,
-  OPENROUTER_MAX_IMAGE_BYTES: positiveInt,
-  OPENROUTER_DAILY_RESERVE: reserve,
-  OPENROUTER_CALL_PRIORITY: priorityOverrides,
-  OPENROUTER_LAST_RESORT_URL: httpUrl,
-  OPENROUTER_LAST_RESORT_MODEL: optionalText,
-  OPENROUTER_LAST_RESORT_API_KEY: optionalText,
-  OPENROUTER_LAST_RESORT_TIMEOUT_MS: positiveMs,
-  OPENROUTER_LAST_RESORT_HANDLER: nextHandler,
-  OPENROUTER_NOTICE: noticeText,
-  OPENROUTER_BUSY_NOTICE: noticeText,
-});
-
-/** Every setting the plugin reads, in the schema's order. The README, docs/configuration.md, .env.example and package.json agentConfig list the same (a test checks). */
-export const SETTING_KEYS = Object.keys(schema.shape) as Array<keyof typeof schema.shape>;
-export type SettingKey = (typeof SETTING_KEYS)[number];
+export { SETTING_KEYS, type SettingKey } from './settings/schema.js';
 type RawSettings = Partial<Record<SettingKey, unknown>>;
 
 /** The settings that replace a tier's pool, by tier. */
@@ -158,7 +110,7 @@ export function resolveSettings(runtime: IAgentRuntime | undefined, warn?: (mess
 
 /** Validates raw setting values (strings, numbers or booleans) into PluginSettings. */
 export function parseSettings(raw: RawSettings, warn?: (message: string) => void): PluginSettings {
-  const parsed = schema.safeParse(raw);
+  const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'setting')}: ${i.message}`);
     const setting = String(parsed.error.issues[0]?.path[0] ?? 'settings');
@@ -180,18 +132,8 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     );
   }
 
-  const policy: Partial<PoolPolicy> = {};
-  if (s.OPENROUTER_FREE_RPM !== undefined) policy.freeRequestsPerWindow = s.OPENROUTER_FREE_RPM;
-  if (s.OPENROUTER_RATE_WINDOW_MS !== undefined) policy.rateWindowMs = s.OPENROUTER_RATE_WINDOW_MS;
-  if (s.OPENROUTER_MAX_WAIT_MS !== undefined) policy.maxWaitMs = s.OPENROUTER_MAX_WAIT_MS;
-  if (s.OPENROUTER_COOLDOWN_MS !== undefined) policy.cooldownLadderMs = s.OPENROUTER_COOLDOWN_MS;
-  if (s.OPENROUTER_ATTEMPT_TIMEOUT_MS !== undefined) policy.attemptTimeoutMs = s.OPENROUTER_ATTEMPT_TIMEOUT_MS;
-  if (s.OPENROUTER_MAX_IMAGE_BYTES !== undefined) policy.maxImageBytes = s.OPENROUTER_MAX_IMAGE_BYTES;
-  if (s.OPENROUTER_TIER_FALLBACK !== undefined) policy.tierFallback = s.OPENROUTER_TIER_FALLBACK;
+  const policy = policyFrom(s);
   const allowPaid = s.OPENROUTER_ALLOW_PAID ?? false;
-  const reserveSetting = s.OPENROUTER_DAILY_RESERVE;
-  if (reserveSetting && 'calls' in reserveSetting) policy.dailyReserve = reserveSetting.calls;
-  if (reserveSetting && 'share' in reserveSetting) policy.dailyReserveShare = reserveSetting.share;
   const lastResort = lastResortSettings(s);
 
   // A first choice carried over from the official plugin is often a paid model: $0 wins, with a word.

@@ -1,9 +1,8 @@
-import { ModelType, type Plugin } from '@elizaos/core';
+import type { Plugin } from '@elizaos/core';
 import { initPlugin } from './init.js';
+import { SERVED_TYPES } from './model-types.js';
+import { servedModels } from './models/handlers.js';
 import { PLUGIN_NAME, PLUGIN_PRIORITY } from './plugin-id.js';
-import { handleImageDescription } from './models/image.js';
-import { handleObjectLarge, handleObjectSmall } from './models/object.js';
-import { handleTextLarge, handleTextSmall } from './models/text.js';
 import { panelRoutes } from './routes/panel.js';
 import { statusRoute } from './routes/status.js';
 import { PoolStateFlushService } from './state/flush-on-stop.js';
@@ -16,19 +15,13 @@ import { poolStateSchema } from './state/schema.js';
  */
 export const openrouterFreePlugin: Plugin = {
   name: PLUGIN_NAME,
-  description:
-    'Free OpenRouter models in tiered pools (small, large, vision) that rotate past rate limits: TEXT_SMALL, TEXT_LARGE, OBJECT_SMALL, OBJECT_LARGE, IMAGE_DESCRIPTION',
+  description: `Free OpenRouter models in tiered pools (small, large, vision) that rotate past rate limits: ${SERVED_TYPES.join(', ')}`,
   priority: PLUGIN_PRIORITY,
   async init(_config, runtime) {
     await initPlugin(runtime);
   },
-  models: {
-    [ModelType.TEXT_SMALL]: handleTextSmall,
-    [ModelType.TEXT_LARGE]: handleTextLarge,
-    [ModelType.OBJECT_SMALL]: handleObjectSmall,
-    [ModelType.OBJECT_LARGE]: handleObjectLarge,
-    [ModelType.IMAGE_DESCRIPTION]: handleImageDescription,
-  },
+  // One handler per row of SERVED_MODEL_TYPES (model-types.ts).
+  models: servedModels(),
   routes: [statusRoute, ...panelRoutes],
   services: [PoolStateFlushService],
   // The pool's shared state (account window, daily counter, model health): plugin-sql migrates it

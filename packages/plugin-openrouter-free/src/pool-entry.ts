@@ -123,12 +123,14 @@ async function readAccountStatus(runtime: IAgentRuntime, entry: PoolEntry): Prom
   }
 }
 
-/** The pool to call for `modelType`; throws a clear error when OPENROUTER_API_KEY is missing. */
-export async function requirePool(runtime: IAgentRuntime, modelType: string): Promise<{ entry: PoolEntry; pool: FreeModelPool }> {
-  const entry = await ensurePoolEntry(runtime);
+/**
+ * The entry's pool, once the state an earlier run saved is loaded; throws a clear error when
+ * OPENROUTER_API_KEY is missing.
+ */
+export async function readyPool(entry: PoolEntry, modelType: string): Promise<FreeModelPool> {
   if (!entry.pool) throw missingKeyError(modelType);
   await entry.stateLoaded;
-  return { entry, pool: entry.pool };
+  return entry.pool;
 }
 
 export function missingKeyError(modelType: string): PoolConfigError {

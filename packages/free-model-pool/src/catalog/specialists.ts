@@ -1,4 +1,6 @@
-import type { CatalogModel } from './types.js';
+import { SPECIALTIES, type CatalogModel, type Specialty } from './types.js';
+
+export { SPECIALTIES, type Specialty } from './types.js';
 
 /**
  * Single-purpose models, recognised from the catalog alone. The pools serve an agent's chat replies
@@ -9,10 +11,9 @@ import type { CatalogModel } from './types.js';
  *
  * The kinds and their signs come from the three real catalog snapshots (2025-05-23, 2026-02-27,
  * 2026-05-01). `supported_parameters` was checked too and marks none of them: `web_search_options`
- * is also listed by general models (gpt-4o), and coders list `tools` like everyone else.
+ * is also listed by general models (gpt-4o), and coders list `tools` like everyone else. The kinds
+ * are SPECIALTIES (types.ts, where the catalog's types can name them); the signs of each follow.
  */
-export const SPECIALTIES = ['code', 'math', 'ocr', 'guard', 'roleplay', 'search', 'media'] as const;
-export type Specialty = (typeof SPECIALTIES)[number];
 
 export interface SpecialistSigns {
   /** What the kind is, in words (pool:discover and the docs). */

@@ -1,6 +1,9 @@
 import type { PoolDefinition } from '../settings.js';
 import type { PoolModel, ReasoningEffort, Tier } from '../types.js';
-import type { Specialty } from './specialists.js';
+
+/** The kinds of single-purpose model the catalog recognises (specialists.ts has the signs of each). */
+export const SPECIALTIES = ['code', 'math', 'ocr', 'guard', 'roleplay', 'search', 'media'] as const;
+export type Specialty = (typeof SPECIALTIES)[number];
 
 /** One catalog entry after validation: only the fields discovery and the pool use. */
 export interface CatalogModel {

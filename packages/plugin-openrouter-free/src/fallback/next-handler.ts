@@ -1,4 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
+import { typesServedBy } from '../model-types.js';
 import { PLUGIN_NAME } from '../plugin-id.js';
 
 /** A model handler as @elizaos/core 1.7.2 keeps them in `runtime.models` (sorted by priority, then registration). */
@@ -31,6 +32,6 @@ export function nextHandler(runtime: IAgentRuntime, modelType: string, which: st
 /** Plugins other than this one that registered a text model: candidates for a last resort. */
 export function otherTextProviders(runtime: IAgentRuntime): string[] {
   const names = new Set<string>();
-  for (const type of ['TEXT_SMALL', 'TEXT_LARGE']) for (const h of registered(runtime, type)) if (h.provider !== PLUGIN_NAME) names.add(h.provider);
+  for (const type of typesServedBy('text')) for (const h of registered(runtime, type)) if (h.provider !== PLUGIN_NAME) names.add(h.provider);
   return [...names];
 }

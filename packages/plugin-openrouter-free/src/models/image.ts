@@ -1,10 +1,7 @@
-import { ModelType, type IAgentRuntime, type ImageDescriptionParams } from '@elizaos/core';
+import type { ImageDescriptionParams } from '@elizaos/core';
 import { PoolConfigError } from '@freepool/free-model-pool';
-import { MODEL_TIERS } from '../model-tiers.js';
-import { afterPoolGaveUp } from '../fallback/after-pool.js';
-import { callPriority } from '../fallback/call-priority.js';
-import { ensurePoolEntry } from '../pool-entry.js';
-import { pooledCall } from './pooled-call.js';
+import type { ServedBy } from '../model-types.js';
+import { pooledHandler, type CallContext } from './pooled-handler.js';
 
 /** Used when the caller sends only a URL. Asks for the same tags ElizaOS's imageDescriptionTemplate does. */
 export const DEFAULT_IMAGE_PROMPT =
@@ -18,22 +15,14 @@ const MAX_TITLE_LENGTH = 80;
  * or `data:image/...;base64,`). Unlike the official plugin it never returns an error dressed up as
  * a description: failures throw.
  */
-export async function handleImageDescription(
-  runtime: IAgentRuntime,
-  params: ImageDescriptionParams | string,
-): Promise<{ title: string; description: string }> {
-  const { imageUrl, prompt } = normalize(params);
-  const tier = MODEL_TIERS[ModelType.IMAGE_DESCRIPTION];
-  const { settings } = await ensurePoolEntry(runtime);
-  const priority = callPriority(ModelType.IMAGE_DESCRIPTION, settings.priorityOverrides);
-  try {
-    const text = await pooledCall(runtime, ModelType.IMAGE_DESCRIPTION, tier, prompt, (pool) => pool.describeImage({ tier, imageUrl, prompt, priority }), (r) => r.usage);
-    return parseImageDescription(text.text);
-  } catch (error) {
-    const handed = typeof params === 'string' ? { imageUrl, prompt } : (params as unknown as Record<string, unknown>);
-    return (await afterPoolGaveUp(runtime, ModelType.IMAGE_DESCRIPTION, handed, error, settings, priority)) as { title: string; description: string };
-  }
-}
+export const imageHandler = pooledHandler({
+  request: (_runtime, params: ImageDescriptionParams | string, { tier, priority }: CallContext<ServedBy<'image'>>) => ({ tier, ...normalize(params), priority }),
+  call: (pool, request) => pool.describeImage(request),
+  answer: (result) => parseImageDescription(result.text),
+  usage: (result) => result.usage,
+  // A bare URL string is handed on as the params object other plugins take.
+  handOver: (params, { imageUrl, prompt }) => (typeof params === 'string' ? { imageUrl, prompt } : (params as unknown as Record<string, unknown>)),
+});
 
 function normalize(params: ImageDescriptionParams | string): { imageUrl: string; prompt: string } {
   const raw = typeof params === 'string' ? { imageUrl: params } : params;

@@ -1,10 +1,7 @@
-import { ModelType, type IAgentRuntime, type ModelTypeName, type ObjectGenerationParams } from '@elizaos/core';
+import type { ObjectGenerationParams } from '@elizaos/core';
 import { PoolConfigError, type ObjectOutput, type ObjectRequest, type Tier } from '@freepool/free-model-pool';
-import { afterPoolGaveUp } from '../fallback/after-pool.js';
-import { callPriority } from '../fallback/call-priority.js';
-import { MODEL_TIERS } from '../model-tiers.js';
-import { ensurePoolEntry } from '../pool-entry.js';
-import { pooledCall } from './pooled-call.js';
+import type { ServedBy } from '../model-types.js';
+import { pooledHandler, type CallContext } from './pooled-handler.js';
 
 /**
  * ElizaOS's object params to the engine's request. `output` defaults from the schema: an array
@@ -44,20 +41,13 @@ function isRecord(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function handleObject(tier: Tier, modelType: ModelTypeName) {
-  return async (runtime: IAgentRuntime, params: ObjectGenerationParams): Promise<Record<string, unknown>> => {
-    const { settings } = await ensurePoolEntry(runtime);
-    const priority = callPriority(modelType, settings.priorityOverrides);
-    const request = { ...toObjectRequest(tier, modelType, params), priority };
-    try {
-      const value = await pooledCall(runtime, modelType, tier, request.prompt, (pool) => pool.generateObject(request), (r) => r.usage);
-      // ElizaOS types the result as a record, but callers asking for 'array' or 'enum' get what they asked for.
-      return value.object as Record<string, unknown>;
-    } catch (error) {
-      return (await afterPoolGaveUp(runtime, modelType, params as unknown as Record<string, unknown>, error, settings, priority)) as Record<string, unknown>;
-    }
-  };
-}
-
-export const handleObjectSmall = handleObject(MODEL_TIERS[ModelType.OBJECT_SMALL], ModelType.OBJECT_SMALL);
-export const handleObjectLarge = handleObject(MODEL_TIERS[ModelType.OBJECT_LARGE], ModelType.OBJECT_LARGE);
+/** Object model types: the parsed value (ElizaOS types it as a record, but 'array' and 'enum' callers get what they asked for). */
+export const objectHandler = pooledHandler({
+  request: (_runtime, params: ObjectGenerationParams, { modelType, tier, priority }: CallContext<ServedBy<'object'>>) => ({
+    ...toObjectRequest(tier, modelType, params),
+    priority,
+  }),
+  call: (pool, request) => pool.generateObject(request),
+  answer: (result) => result.object as Record<string, unknown>,
+  usage: (result) => result.usage,
+});

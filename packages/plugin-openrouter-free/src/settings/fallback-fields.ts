@@ -1,4 +1,5 @@
 import { PoolConfigError, type CallPriority, type LastResortSettings } from '@freepool/free-model-pool';
+import { SERVED_TYPES } from '../model-types.js';
 import { clip, textField } from './fields.js';
 
 /**
@@ -19,17 +20,15 @@ export const reserve = textField<ReserveSetting>((s, fail) => {
   return fail(`expected a number of calls (e.g. 10), a share of the daily limit (e.g. 20%), or 0 to turn the reserve off, got "${clip(s)}"`);
 });
 
-/** Model types whose priority a user may pin. */
-const PRIORITY_TYPES = ['TEXT_SMALL', 'TEXT_LARGE', 'OBJECT_SMALL', 'OBJECT_LARGE', 'IMAGE_DESCRIPTION'] as const;
 
-/** `OPENROUTER_CALL_PRIORITY`: `TYPE=reply|background` pairs, comma-separated, e.g. `OBJECT_SMALL=background`. */
+/** `OPENROUTER_CALL_PRIORITY`: `TYPE=reply|background` pairs (TYPE: a served model type), comma-separated, e.g. `OBJECT_SMALL=background`. */
 export const priorityOverrides = textField<Record<string, CallPriority>>((s, fail) => {
   const out: Record<string, CallPriority> = {};
   for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^([A-Z_]+)\s*=\s*(reply|background)$/i.exec(part);
     const type = m?.[1]!.toUpperCase();
-    if (!m || !(PRIORITY_TYPES as readonly string[]).includes(type!)) {
-      return fail(`expected TYPE=reply or TYPE=background pairs with TYPE one of ${PRIORITY_TYPES.join(', ')}, got "${clip(part)}"`);
+    if (!m || !(SERVED_TYPES as readonly string[]).includes(type!)) {
+      return fail(`expected TYPE=reply or TYPE=background pairs with TYPE one of ${SERVED_TYPES.join(', ')}, got "${clip(part)}"`);
     }
     out[type!] = m[2]!.toLowerCase() as CallPriority;
   }
