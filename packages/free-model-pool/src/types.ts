@@ -54,6 +54,8 @@ export interface RequestNeeds {
   structuredOutput?: boolean;
   /** Rough prompt size; models whose context is known to be smaller are skipped. */
   promptTokens?: number;
+  /** The caller wants a reasoning model (ElizaOS's reasoning types): models that take the `reasoning` parameter are preferred, not required. */
+  reasoning?: boolean;
 }
 
 /**

@@ -103,12 +103,18 @@ function healthRank(health: ModelHealth | undefined): number {
   return 0;
 }
 
-/** For JSON requests: schema-honouring models first, then JSON-mode models, then the rest. */
+/**
+ * For JSON requests: schema-honouring models first, then JSON-mode models, then the rest. For
+ * requests that want a reasoning model: those whose catalog entry takes the `reasoning` parameter first.
+ */
 function capabilityRank(model: PoolModel | undefined, needs: RequestNeeds): number {
-  if (!needs.structuredOutput) return 0;
-  if (model?.structuredOutputs) return 0;
-  if (model?.responseFormat) return 1;
-  return 2;
+  if (needs.structuredOutput) {
+    if (model?.structuredOutputs) return 0;
+    if (model?.responseFormat) return 1;
+    return 2;
+  }
+  if (needs.reasoning) return model?.reasoning ? 0 : 1;
+  return 0;
 }
 
 /**
