@@ -180,6 +180,8 @@ export interface ModelHealth {
   capacityLearnedAt?: number;
   /** The "limited to N requests per minute" a shared-capacity 429 stated: the learned capacity never exceeds it. */
   capacityStated?: number;
+  /** The capacity the model had before a 429 lowered it; it comes back if that 429 began an outage (limits/model-capacity.ts). */
+  capacityBeforeFailures?: { capacityPerWindow?: number; capacityLearnedAt?: number };
   /** When a request last probed the model after a cooldown, to see whether it recovered. */
   probedAt?: number;
   /** The model's provider refused OpenRouter's `reasoning` parameter: it is no longer sent to it. */

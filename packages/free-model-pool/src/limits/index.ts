@@ -23,6 +23,7 @@ export {
   learnFromRateLimit,
   learnFromSuccess,
   recordCallSent,
+  restoreAfterOutage,
   statedCapacity,
   type CapacityPolicy,
 } from './model-capacity.js';

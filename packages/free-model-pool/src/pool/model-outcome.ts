@@ -7,6 +7,7 @@ import {
   recordCallSent,
   recordFailure,
   recordSuccess,
+  restoreAfterOutage,
 } from '../limits/index.js';
 import type { ClassifiedFailure } from '../types.js';
 import type { PoolRuntime } from './runtime.js';
@@ -24,9 +25,12 @@ export function noteCallSent(rt: PoolRuntime, modelId: string, sentAt: number): 
 
 /** The model answered: its ladder resets and what it accepted in the window raises its capacity. */
 export function applySuccess(rt: PoolRuntime, modelId: string, durationMs: number, endedAt: number, opts: { probe?: boolean } = {}): void {
-  let healthy = recordSuccess(rt.store.getModelHealth(modelId), durationMs, endedAt);
+  const before = rt.store.getModelHealth(modelId);
+  let healthy = recordSuccess(before, durationMs, endedAt);
   // A probe that answered: the model is back, and takes back its place in the tier order.
   if (opts.probe) healthy = { ...healthy, successRate: 1 };
+  // Back after an outage: it serves as much as before it (the outage's 429s were not its capacity).
+  healthy = restoreAfterOutage(before, healthy);
   rt.store.setModelHealth(modelId, learnFromSuccess(healthy, endedAt, rt.policy));
 }
 
