@@ -8,5 +8,5 @@ export {
   type HeaderSource,
   type RateLimitHeaders,
 } from './headers.js';
-export { POLICY, reasonDescription, cooldownApplies } from './policy.js';
+export { modelEffect, POLICY, REASON_POLICY, reasonDescription, refusedByAccount, type ModelEffect, type ReasonPolicy } from './policy.js';
 export { redactDeep, redactError, redactSecrets, REDACTED } from './redact.js';

@@ -1,4 +1,4 @@
-import { cooldownApplies } from '../failures/policy.js';
+import { modelEffect, type ModelEffect } from '../failures/policy.js';
 import type { ClassifiedFailure, ModelHealth } from '../types.js';
 import type { CooldownLadder } from './cooldown-ladder.js';
 
@@ -45,50 +45,53 @@ export function recordSuccess(
 }
 
 /**
- * A failure of this model.
- * - model_gone: `removed` (until the catalog is refreshed), no cooldown needed.
- * - cooldown reasons (rate limit, timeout, 5xx, network, invalid output): climb the ladder. A
- *   failure inside an active cooldown keeps that cooldown and does not climb (see CooldownLadder).
- *   invalid_output always uses the first rung: a bad answer is a short-lived judgement.
- * - request-specific reasons (moderation, unsupported input, context too long): only `lastReason`
- *   changes; the model is fine for other requests.
- * - account, caller and request reasons (limits, auth, billing, bad request, abort) say nothing
- *   about the model: returned unchanged apart from `updatedAt`.
+ * A failure of this model, applied as `effect` says (failures/policy.ts `modelEffect`, which decides
+ * it from the reason; pass it when the caller has it already):
+ * - `remove`: removed (until the catalog is refreshed), no cooldown needed;
+ * - `cool`: up the ladder. A failure inside an active cooldown keeps that cooldown and does not
+ *   climb (see CooldownLadder); `cool_briefly` always takes the first rung;
+ * - `note`: only `lastReason` changes; the model is fine for other requests;
+ * - `forget` and `keep`: unchanged (the run loop takes a `forget` call out of the model's window).
  */
 export function recordFailure(
   health: ModelHealth | undefined,
   failure: ClassifiedFailure,
   now: number,
   ladder: CooldownLadder,
-  alpha: number = HEALTH_EWMA_ALPHA,
+  opts: { effect?: ModelEffect; alpha?: number } = {},
 ): ModelHealth {
   const h = health ?? initialHealth(now);
   const reason = failure.reason;
-  if (reason === 'model_gone') {
-    return {
-      ...h,
-      removed: true,
-      lastReason: reason,
-      consecutiveFailures: h.consecutiveFailures + 1,
-      successRate: ewma(h.successRate, 0, alpha),
-      updatedAt: now,
-    };
+  const alpha = opts.alpha ?? HEALTH_EWMA_ALPHA;
+  const effect = opts.effect ?? modelEffect(failure);
+  switch (effect) {
+    case 'remove':
+      return {
+        ...h,
+        removed: true,
+        lastReason: reason,
+        consecutiveFailures: h.consecutiveFailures + 1,
+        successRate: ewma(h.successRate, 0, alpha),
+        updatedAt: now,
+      };
+    case 'cool':
+    case 'cool_briefly': {
+      const active = h.cooldownUntil > now;
+      const failures = active ? Math.max(1, h.consecutiveFailures) : h.consecutiveFailures + 1;
+      const rung = effect === 'cool_briefly' ? 1 : failures;
+      return {
+        ...h,
+        consecutiveFailures: failures,
+        cooldownUntil: ladder.next(rung, failure, now, h.cooldownUntil),
+        lastReason: reason,
+        successRate: ewma(h.successRate, 0, alpha),
+        updatedAt: now,
+      };
+    }
+    case 'note':
+      return { ...h, lastReason: reason, updatedAt: now };
+    case 'forget':
+    case 'keep':
+      return h;
   }
-  if (cooldownApplies(reason)) {
-    const active = h.cooldownUntil > now;
-    const failures = active ? Math.max(1, h.consecutiveFailures) : h.consecutiveFailures + 1;
-    const rung = reason === 'invalid_output' ? 1 : failures;
-    return {
-      ...h,
-      consecutiveFailures: failures,
-      cooldownUntil: ladder.next(rung, failure, now, h.cooldownUntil),
-      lastReason: reason,
-      successRate: ewma(h.successRate, 0, alpha),
-      updatedAt: now,
-    };
-  }
-  if (reason === 'moderation' || reason === 'unsupported_input' || reason === 'context_too_long') {
-    return { ...h, lastReason: reason, updatedAt: now };
-  }
-  return { ...h, updatedAt: now };
 }

@@ -1,6 +1,6 @@
-import { capacityBlock, type CapacityPolicy } from '../limits/model-capacity.js';
+import type { CapacityPolicy } from '../limits/model-capacity.js';
 import type { Attempt, ModelHealth, PoolModel, RequestNeeds } from '../types.js';
-import { CAPACITY_SKIP_PREFIX, formatTime, isoSeconds } from './trail-message.js';
+import { notCallable, skipLine } from './readiness.js';
 
 /**
  * Tokens kept free for the answer when checking a prompt against a model's context window. A model
@@ -53,44 +53,15 @@ export interface CandidateSelection {
   probes?: ReadonlySet<string>;
 }
 
-/** The trail line of a model skipped because it used its learned upstream capacity. */
-export function capacitySkip(model: string, block: { capacity: number; until: number }, now: number): Attempt {
-  return {
-    model,
-    outcome: 'skipped',
-    reason: 'model_rate_limit',
-    message: `${CAPACITY_SKIP_PREFIX} (${block.capacity} per window) until ${formatTime(block.until, now)}`,
-    waitedMs: 0,
-    durationMs: 0,
-    cooldownUntil: block.until,
-  };
-}
-
-
-/** Why a model cannot take this request at all, or undefined when it can. */
-function skipReason(input: CandidateInput, id: string): Attempt | undefined {
+/** Why a model cannot take this request at all (its capabilities do not fit), or undefined when it can. */
+function misfit(input: CandidateInput, id: string): Attempt | undefined {
   const model = input.models[id];
-  const health = input.health(id);
-  const skip = (reason: Attempt['reason'], message: string, cooldownUntil?: number): Attempt => ({
-    model: id,
-    outcome: 'skipped',
-    reason,
-    message,
-    waitedMs: 0,
-    durationMs: 0,
-    ...(cooldownUntil !== undefined ? { cooldownUntil } : {}),
-  });
-  if (health?.removed) return skip('model_gone', 'removed from the pool after the server said it no longer exists');
-  if (health && health.cooldownUntil > input.now) {
-    const why = health.lastReason ? ` after ${health.lastReason}` : '';
-    return skip('model_rate_limit', `cooling down until ${isoSeconds(health.cooldownUntil)}${why}`, health.cooldownUntil);
-  }
   const vision = model ? model.vision : input.assumeUnknownVision === true;
-  if (input.needs.image && !vision) return skip('unsupported_input', 'does not accept image input');
+  if (input.needs.image && !vision) return skipLine(id, 'unsupported_input', 'does not accept image input');
   const prompt = input.needs.promptTokens ?? 0;
   const margin = input.outputMarginTokens ?? CONTEXT_OUTPUT_MARGIN_TOKENS;
   if (model && model.contextLength > 0 && prompt > 0 && model.contextLength < prompt + margin) {
-    return skip('context_too_long', `context of ${model.contextLength} tokens is too small for a ~${prompt}-token prompt`);
+    return skipLine(id, 'context_too_long', `context of ${model.contextLength} tokens is too small for a ~${prompt}-token prompt`);
   }
   return undefined;
 }
@@ -125,20 +96,20 @@ function capabilityRank(model: PoolModel | undefined, needs: RequestNeeds): numb
 export function selectCandidates(input: CandidateInput): CandidateSelection {
   const skipped: Attempt[] = [];
   const ranked: Array<{ id: string; key: [number, number, number] }> = [];
-  const full: Array<{ id: string; block: { capacity: number; until: number }; index: number }> = [];
+  const full: Array<{ id: string; line: Attempt; index: number }> = [];
   const seen = new Set<string>();
   const probes = new Set<string>();
   input.ids.forEach((id, index) => {
     if (seen.has(id)) return; // a model listed twice is tried once
     seen.add(id);
-    const skip = skipReason(input, id);
+    const not = notCallable(id, input.health(id), input.now, input.capacity);
+    const skip = not && not.why !== 'capacity' ? not.skip : misfit(input, id);
     if (skip) {
       skipped.push(skip);
       return;
     }
-    const block = input.capacity ? capacityBlock(input.health(id), input.now, input.capacity) : undefined;
-    if (block) {
-      full.push({ id, block, index });
+    if (not) {
+      full.push({ id, line: not.skip, index });
       return;
     }
     const health = input.health(id);
@@ -152,11 +123,11 @@ export function selectCandidates(input: CandidateInput): CandidateSelection {
   ranked.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
   if (ranked.length === 0 && full.length > 0) {
     // A learned capacity is a guess: it never leaves a request without a model to try.
-    full.sort((a, b) => a.block.until - b.block.until || a.index - b.index);
-    return { candidates: full.map((f) => f.id), skipped, capacityFallback: true, capacityFreesAt: full[0]!.block.until };
+    full.sort((a, b) => a.line.cooldownUntil! - b.line.cooldownUntil! || a.index - b.index);
+    return { candidates: full.map((f) => f.id), skipped, capacityFallback: true, capacityFreesAt: full[0]!.line.cooldownUntil! };
   }
   // Listed after the other skips, in pool order.
-  for (const f of full) skipped.push(capacitySkip(f.id, f.block, input.now));
+  for (const f of full) skipped.push(f.line);
   return { candidates: ranked.map((r) => r.id), skipped, ...(probes.size ? { probes } : {}) };
 }
 

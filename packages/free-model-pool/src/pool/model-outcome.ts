@@ -1,4 +1,4 @@
-import { cooldownApplies, POLICY } from '../failures/index.js';
+import { modelEffect, REASON_POLICY } from '../failures/index.js';
 import {
   forgetCall,
   initialHealth,
@@ -41,11 +41,9 @@ export function noteProbe(rt: PoolRuntime, modelId: string, at: number): void {
 }
 
 /**
- * A failed call. Account-wide refusals never reached the model, and a request that is wrong (or
- * that the caller aborted) says nothing about it: for every reason whose policy is not `rotate`
- * the call leaves the model's window and nothing else changes. Everything else goes through `recordFailure` (removal, cooldown, or a
- * note); a model's own rate limit also teaches its upstream capacity. A timeout that the request
- * deadline cut short says nothing about the model and changes nothing.
+ * A failed call, applied as failures/policy.ts `modelEffect` decides: removal, a cooldown or a note
+ * through `recordFailure`; a `forget` call leaves the model's window and nothing else changes; a
+ * model's own rate limit also teaches its upstream capacity.
  *
  * Returns the end of the cooldown this failure started or extended, when it did.
  */
@@ -56,13 +54,15 @@ export function applyFailure(
   at: { sentAt: number; endedAt: number; cutByDeadline?: boolean },
 ): number | undefined {
   const current = rt.store.getModelHealth(modelId);
-  if (POLICY[failure.reason] !== 'rotate') {
+  const effect = modelEffect(failure, at);
+  if (effect === 'keep') return undefined;
+  if (effect === 'forget') {
     if (current) rt.store.setModelHealth(modelId, forgetCall(current, at.sentAt));
     return undefined;
   }
-  if (failure.reason === 'timeout' && at.cutByDeadline) return undefined;
-  let updated = recordFailure(current, failure, at.endedAt, rt.ladder);
-  if (failure.reason === 'model_rate_limit') updated = learnFromRateLimit(updated, at.sentAt, at.endedAt, failure.message, rt.policy);
+  let updated = recordFailure(current, failure, at.endedAt, rt.ladder, { effect });
+  if (REASON_POLICY[failure.reason].learnsCapacity) updated = learnFromRateLimit(updated, at.sentAt, at.endedAt, failure.message, rt.policy);
   rt.store.setModelHealth(modelId, updated);
-  return cooldownApplies(failure.reason) && updated.cooldownUntil > at.endedAt ? updated.cooldownUntil : undefined;
+  const cooled = effect === 'cool' || effect === 'cool_briefly';
+  return cooled && updated.cooldownUntil > at.endedAt ? updated.cooldownUntil : undefined;
 }

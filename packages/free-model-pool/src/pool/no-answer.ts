@@ -1,8 +1,8 @@
 import { DailyLimitError, PoolExhaustedError, type FreeModelPoolError } from '../errors.js';
 import type { Attempt, RequestNeeds, Tier } from '../types.js';
-import { selectFor } from './soonest-capacity.js';
+import { earliestRetry } from './soonest-capacity.js';
 import { reserveHeldError } from './reserve-held.js';
-import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
+import type { PoolRuntime } from './runtime.js';
 import { decisiveReason, exhaustedMessage, isoSeconds } from './trail-message.js';
 
 /** The daily free-model cap stopped the run (from our counter or the server's 429). */
@@ -67,23 +67,4 @@ export function noAnswerError(
     retryAt: modelsBack,
     status: [...trail].reverse().find((a) => a.outcome === 'failed')?.status,
   });
-}
-
-/**
- * When retrying the tier can first succeed: when every model that could serve is cooling, the
- * soonest cooldown end (and not before the account window reopens); when models are ready but the
- * account window is closed to them, its reopening. Undefined when a retry could succeed right now,
- * or none ever will (all removed).
- */
-export function earliestRetry(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number): number | undefined {
-  // Learned capacities are guesses: they do not make a retry look later than it is.
-  const again = selectFor(rt, tier, needs, now, { capacity: false });
-  const accountBack = rt.pacer.reopensAt(now);
-  if (again.candidates.length > 0) {
-    // Models are ready, but free ones wait for the account window (e.g. after the server's 429).
-    return accountBack > now && again.candidates.every(countsAsFreeCall) ? accountBack : undefined;
-  }
-  const cooling = again.skipped.map((s) => s.cooldownUntil).filter((t): t is number => t !== undefined && t > now);
-  if (cooling.length === 0) return undefined;
-  return Math.max(Math.min(...cooling), accountBack);
 }

@@ -1,8 +1,8 @@
-import { capacityBlock, isAvailable } from '../limits/index.js';
 import type { AccountPacer, CapacityPolicy, DailyQuota } from '../limits/index.js';
 import type { PoolDefinition } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
 import { TIERS, type FailureReason, type Tier } from '../types.js';
+import { notCallable } from './readiness.js';
 
 /** One model as a status display shows it. */
 export interface ModelStatus {
@@ -57,8 +57,8 @@ export function poolStatus(
 ): PoolStatus {
   const model = (id: string): ModelStatus => {
     const h = store.getModelHealth(id);
-    const state = h?.removed ? 'removed' : isAvailable(h, now) ? 'ready' : 'cooling';
-    const full = state === 'ready' ? capacityBlock(h, now, policy) : undefined;
+    const not = notCallable(id, h, now, policy);
+    const state = not?.why === 'removed' ? 'removed' : not?.why === 'cooling' ? 'cooling' : 'ready';
     return {
       model: id,
       state,
@@ -68,7 +68,7 @@ export function poolStatus(
       ...(h?.latencyMs !== undefined ? { latencyMs: Math.round(h.latencyMs) } : {}),
       ...(h?.successRate !== undefined ? { successRate: Math.round(h.successRate * 100) / 100 } : {}),
       ...(h?.capacityPerWindow !== undefined ? { learnedCapacityPerWindow: h.capacityPerWindow } : {}),
-      ...(full ? { atCapacityUntil: full.until } : {}),
+      ...(not?.why === 'capacity' ? { atCapacityUntil: not.skip.cooldownUntil } : {}),
     };
   };
   const tiers = Object.fromEntries(TIERS.map((t) => [t, (pool.tiers[t] ?? []).map(model)])) as Record<Tier, ModelStatus[]>;

@@ -1,17 +1,17 @@
 import { RequestStoppedError } from '../errors.js';
-import { POLICY, reasonDescription } from '../failures/index.js';
-import { capacityBlock } from '../limits/index.js';
+import { POLICY, reasonDescription, refusedByAccount } from '../failures/index.js';
 import type { Attempt, PoolOutcome, RequestNeeds, Tier } from '../types.js';
 import { releaseSlot, reserveDay, settleSlot, shareAccountLimit, takeAccountSlot, type AccountSlot } from './account-slot.js';
-import { capacitySkip, type CandidateSelection } from './candidates.js';
+import type { CandidateSelection } from './candidates.js';
+import { notCallable, skipLine } from './readiness.js';
 import { applyFailure, applySuccess, noteCallSent, noteProbe } from './model-outcome.js';
 import { noAnswerError } from './no-answer.js';
-import { selectFor, soonestCapacity } from './soonest-capacity.js';
+import { selectFor, soonestCallable } from './soonest-capacity.js';
 import { Run, waitRank } from './run-state.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { classifyAttemptError, timedAttempt } from './timed-attempt.js';
 import type { AttemptFn, RunOptions } from './run-types.js';
-import { formatTime, isoSeconds } from './trail-message.js';
+import { isoSeconds } from './trail-message.js';
 
 export type { AttemptFn, AttemptResult, RunOptions } from './run-types.js';
 
@@ -131,7 +131,7 @@ async function tryCandidates<T>(
 async function waitForCapacity(run: Run, tier: Tier, needs: RequestNeeds, calledThisPass: boolean, at?: number): Promise<boolean> {
   const { rt } = run;
   const now = rt.now();
-  const moment = at ?? soonestCapacity(rt, tier, needs, now);
+  const moment = at ?? soonestCallable(rt, tier, needs, now);
   if (moment === undefined) return false;
   if (moment <= now) return calledThisPass;
   const budget = rt.policy.maxWaitMs - run.totalWaited;
@@ -147,39 +147,18 @@ async function waitForCapacity(run: Run, tier: Tier, needs: RequestNeeds, called
 /**
  * Why `modelId` cannot be called at this moment, as a skipped trail line, or undefined when it can:
  * an account limit already blocks free models, or (since the candidates were picked, or during the
- * wait for a slot) the model was removed, started cooling down, or used its learned capacity. A
- * learned capacity is a guess, so it never skips the last candidate.
+ * wait for a slot) the model was removed, started cooling down, or used its learned capacity
+ * (readiness.ts). A learned capacity is a guess, so it never skips the last candidate.
  */
 function skipNow(run: Run, selection: CandidateSelection, modelId: string, isLast: boolean): Attempt | undefined {
   const { rt } = run;
-  const now = rt.now();
   if (countsAsFreeCall(modelId) && (run.dailyBlock || run.minuteBlock)) {
-    return {
-      model: modelId,
-      outcome: 'skipped',
-      reason: run.dailyBlock ? 'account_daily_limit' : 'account_minute_limit',
-      message: run.dailyBlock ? `daily free-model limit reached; resets at ${isoSeconds(run.dailyBlock.resetAt)}` : run.minuteBlock!.message,
-      waitedMs: 0,
-      durationMs: 0,
-    };
+    return run.dailyBlock
+      ? skipLine(modelId, 'account_daily_limit', `daily free-model limit reached; resets at ${isoSeconds(run.dailyBlock.resetAt)}`)
+      : skipLine(modelId, 'account_minute_limit', run.minuteBlock!.message);
   }
-  const health = rt.store.getModelHealth(modelId);
-  if (health?.removed) {
-    return { model: modelId, outcome: 'skipped', reason: 'model_gone', message: 'removed from the pool', waitedMs: 0, durationMs: 0 };
-  }
-  if (health && health.cooldownUntil > now) {
-    return {
-      model: modelId,
-      outcome: 'skipped',
-      reason: 'model_rate_limit',
-      message: `cooling down until ${formatTime(health.cooldownUntil, now)}`,
-      waitedMs: 0,
-      durationMs: 0,
-      cooldownUntil: health.cooldownUntil,
-    };
-  }
-  const full = selection.capacityFallback || isLast ? undefined : capacityBlock(health, now, rt.policy);
-  return full ? capacitySkip(modelId, full, now) : undefined;
+  const capacity = selection.capacityFallback || isLast ? undefined : rt.policy;
+  return notCallable(modelId, rt.store.getModelHealth(modelId), rt.now(), capacity)?.skip;
 }
 
 type CallStep<T> = { done: true; outcome: PoolOutcome<T> } | { done: false; advance: boolean };
@@ -241,7 +220,7 @@ async function callOnce<T>(
     run.abort(error);
   }
   const failure = classifyAttemptError(error, timedOut, timeoutMs, rt, run.signal);
-  settle(failure.reason !== 'account_minute_limit' && failure.reason !== 'account_daily_limit');
+  settle(!refusedByAccount(failure.reason));
   const line: Attempt = {
     model: modelId,
     outcome: 'failed',

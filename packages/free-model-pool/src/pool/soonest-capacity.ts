@@ -18,13 +18,15 @@ export function selectFor(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now:
 }
 
 /**
- * The earliest moment a model of the tier can be called for this request: `now` when one can be
- * called now; else the soonest of a cooldown's end and a learned capacity's window sliding, and
- * never before the account window lets a free call through. Undefined when none ever will (every
- * model removed, or none can take the request).
+ * The one answer to "when can a model of the tier first be called for this request?": `now` when one
+ * can be called now; else the soonest moment one becomes callable again (readiness.ts: a cooldown's
+ * end, a learned capacity's window sliding), and never before the account lets a free call through.
+ * Undefined when none ever will (every model removed, or none can take the request). The run loop
+ * waits for it; the retry time of an error is read from it with `capacity: false`, since learned
+ * capacities are guesses that must not make a retry look later than it is.
  */
-export function soonestCapacity(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number): number | undefined {
-  const s = selectFor(rt, tier, needs, now);
+export function soonestCallable(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number, opts: { capacity?: boolean } = {}): number | undefined {
+  const s = selectFor(rt, tier, needs, now, opts);
   let at: number | undefined;
   if (s.candidates.length > 0 && !s.capacityFallback) at = now;
   else {
@@ -34,4 +36,10 @@ export function soonestCapacity(rt: PoolRuntime, tier: Tier, needs: RequestNeeds
   }
   const free = s.candidates.length > 0 ? s.candidates.every(countsAsFreeCall) : true;
   return free ? Math.max(at, rt.pacer.reopensAt(now)) : at;
+}
+
+/** When retrying the tier can first succeed; undefined when a retry could succeed right now, or none ever will. */
+export function earliestRetry(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number): number | undefined {
+  const at = soonestCallable(rt, tier, needs, now, { capacity: false });
+  return at !== undefined && at > now ? at : undefined;
 }

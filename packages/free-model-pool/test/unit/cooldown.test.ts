@@ -80,7 +80,7 @@ describe('model health', () => {
     h = recordSuccess(h, 2000, NOW, 0.5);
     expect(h.latencyMs).toBe(1500);
     expect(h.successRate).toBe(1);
-    h = recordFailure(h, { reason: 'server_error', message: 'x' }, NOW, ladder, 0.5);
+    h = recordFailure(h, { reason: 'server_error', message: 'x' }, NOW, ladder, { alpha: 0.5 });
     expect(h.successRate).toBe(0.5);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FreeModelPoolError } from '../../src/errors.js';
-import { cooldownApplies, POLICY, reasonDescription } from '../../src/failures/index.js';
+import { POLICY, reasonDescription } from '../../src/failures/index.js';
 import { ClassifiedAttemptError } from '../../src/pool/attempt-error.js';
 import { runPooled, type AttemptFn } from '../../src/pool/run-loop.js';
 import type { FailureReason } from '../../src/types.js';
@@ -27,36 +27,60 @@ async function afterFailure(reason: FailureReason) {
   return { calls, outcome, cooling: (health?.cooldownUntil ?? 0) > now(), removed: health?.removed === true };
 }
 
+/**
+ * What a person would see after A's first call fails with each reason, written out by hand (not read
+ * from the table under test): which models were called, whether the request was answered, and
+ * whether A is cooling or removed afterwards. A reason added to FailureReason must be added here.
+ */
+type Expected =
+  | { calls: string[]; answeredBy: string; cooling: boolean; removed?: true }
+  | { calls: string[]; fails: true };
+const ROTATE = (cooling: boolean): Expected => ({ calls: [A, B], answeredBy: B, cooling });
+const STOP: Expected = { calls: [A], fails: true };
+const EXPECTED: Record<FailureReason, Expected> = {
+  account_minute_limit: { calls: [A, A], answeredBy: A, cooling: false },
+  account_daily_limit: STOP,
+  model_rate_limit: ROTATE(true),
+  auth: STOP,
+  billing: STOP,
+  moderation: ROTATE(false),
+  model_gone: { calls: [A, B], answeredBy: B, cooling: false, removed: true },
+  context_too_long: ROTATE(false),
+  unsupported_input: ROTATE(false),
+  invalid_output: ROTATE(true),
+  timeout: ROTATE(true),
+  server_error: ROTATE(true),
+  network_error: ROTATE(true),
+  truncated: ROTATE(true),
+  bad_request: STOP,
+  reserve_held: STOP,
+  aborted: STOP,
+};
+
 describe('what the run loop does after each failure reason', () => {
   it('every reason has a policy and a description a person can read', () => {
+    expect(REASONS.sort()).toEqual((Object.keys(EXPECTED) as FailureReason[]).sort());
     for (const r of REASONS) {
       expect(['rotate', 'wait', 'stop_free', 'stop']).toContain(POLICY[r]);
       expect(reasonDescription(r).length, r).toBeGreaterThan(3);
     }
   });
 
-  for (const reason of REASONS) {
-    const policy = POLICY[reason];
-    it(`${reason} (${policy})`, async () => {
+  for (const reason of Object.keys(EXPECTED) as FailureReason[]) {
+    const expected = EXPECTED[reason];
+    it(`${reason}: ${'fails' in expected ? 'stops' : `answered by ${expected.answeredBy === A ? 'the same model' : 'the next model'}`}`, async () => {
       const r = await afterFailure(reason);
-      if (policy === 'rotate') {
-        // The next model answers; the failing one is cooled, removed or only noted.
-        expect(r.calls).toEqual([A, B]);
-        expect(r.outcome).toMatchObject({ model: B });
-        expect(r.cooling).toBe(cooldownApplies(reason));
-        expect(r.removed).toBe(reason === 'model_gone');
-      } else if (policy === 'wait') {
-        // Account-wide per-minute limit: the same model again once the window reopens, no rotation.
-        expect(r.calls).toEqual([A, A]);
-        expect(r.outcome).toMatchObject({ model: A });
-        expect(r.cooling).toBe(false);
-      } else {
-        // stop / stop_free: no other free model is called, and the model's health is untouched.
-        expect(r.calls).toEqual([A]);
+      expect(r.calls).toEqual(expected.calls);
+      if ('fails' in expected) {
+        // No other free model is called, and the model's health is untouched.
         expect(FreeModelPoolError.isInstance(r.outcome)).toBe(true);
         expect((r.outcome as FreeModelPoolError).reason).toBe(reason);
         expect(r.cooling).toBe(false);
         expect(r.removed).toBe(false);
+      } else {
+        expect(r.outcome).toMatchObject({ model: expected.answeredBy });
+        expect(r.cooling).toBe(expected.cooling);
+        expect(r.removed).toBe(expected.removed === true);
       }
     });
   }
