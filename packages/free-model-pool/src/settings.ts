@@ -80,6 +80,27 @@ export interface PoolPolicy {
    * `low` for the large tier (replies) and for vision.
    */
   reasoningEffort: Readonly<Partial<Record<Tier, EffortSetting>>>;
+  /**
+   * How long a reply-path request waits for a model of its own tier before it falls back to the
+   * next tier of `tierFallback` that can answer now (ms): a person would rather have the smaller
+   * model's answer now. A background request waits up to `maxWaitMs` for its own tier first.
+   */
+  replyPatienceMs: number;
+  /**
+   * How long a model's measured speed counts (ms). Within it, a model whose expected time to its
+   * first answer token is well above the fastest healthy candidate's (see `slowFactor`,
+   * `slowMarginMs`) is tried after the fast ones on the reply path; an attempt timeout demotes it
+   * the same way instead of cooling it. After it the model is tried in its pool place again, and its
+   * next answer starts a fresh average.
+   */
+  latencyMemoryMs: number;
+  /**
+   * A model is slow when its expected time is more than this many times the fastest candidate's
+   * (a model not measured yet counts as fast)…
+   */
+  slowFactor: number;
+  /** …and more than this many ms above it (so noise between fast models never reorders a pool). */
+  slowMarginMs: number;
 }
 
 export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
@@ -102,6 +123,10 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   dailyReserve: undefined,
   dailyReserveShare: 0.2,
   reasoningEffort: Object.freeze({ small: 'minimal', large: 'low', vision: 'low' } as Record<Tier, EffortSetting>),
+  replyPatienceMs: 5_000,
+  latencyMemoryMs: 600_000,
+  slowFactor: 2,
+  slowMarginMs: 5_000,
 });
 
 /** Where and how to reach OpenRouter. */

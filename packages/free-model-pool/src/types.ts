@@ -130,6 +130,10 @@ export interface Attempt {
   cooldownUntil?: number;
   /** The tier the model was drawn from, when the request fell back from its own tier. */
   tier?: Tier;
+  /** The reasoning effort the call asked for (OpenRouter's `reasoning.effort`), when it sent one. */
+  effort?: ReasoningEffort;
+  /** A decision the pool took before this line, e.g. why it fell back to another tier. */
+  note?: string;
 }
 
 /** Token usage as the AI SDK reports it. */
@@ -148,6 +152,8 @@ export interface PoolOutcome<T> {
   tier: Tier;
   /** Set when the requested tier had nothing within the wait and this tier served instead. */
   fellBackFrom?: Tier;
+  /** Why it fell back: nothing of its own tier within the wait, or not within a reply's patience while this tier could answer now. */
+  fellBackBecause?: string;
   /** Everything tried, skipped or failed, in order, ending with the success. */
   attempts: Attempt[];
   /** Total time spent waiting for account capacity. */
@@ -168,8 +174,12 @@ export interface ModelHealth {
   /** Set when the model answered 404 / unknown id: out of the pool until the catalog is refreshed. */
   removed: boolean;
   lastReason?: FailureReason;
-  /** Exponentially weighted recent latency of successes, ms. */
+  /** Exponentially weighted total time of recent answers, ms (limits/model-latency.ts). */
   latencyMs?: number;
+  /** Exponentially weighted time to the first answer token, ms (a non-streamed answer: its total time). */
+  firstTokenMs?: number;
+  /** When the latest latency was measured (or an attempt timed out); older than policy.latencyMemoryMs, it is forgotten. */
+  latencyAt?: number;
   /** Exponentially weighted success rate in [0, 1]. */
   successRate?: number;
   /** Send times (epoch ms) of calls the model accepted within the last rate window (limits/model-capacity.ts). */

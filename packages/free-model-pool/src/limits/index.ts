@@ -28,3 +28,4 @@ export {
   type CapacityPolicy,
 } from './model-capacity.js';
 export { WaitQueue, type WaitRank } from './wait-queue.js';
+export { expectedFirstTokenMs, isSlow, recordLatency, recordTooSlow, type LatencyPolicy } from './model-latency.js';

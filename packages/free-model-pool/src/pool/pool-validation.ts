@@ -70,12 +70,21 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
     'modelCapacityRaiseWindows',
     'maxImageBytes',
     'recoveryProbeIntervalMs',
+    'latencyMemoryMs',
   ];
   for (const key of positive) {
     const v = policy[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       throw new PoolConfigError(`policy.${key}`, `policy.${key} must be a positive number, got ${JSON.stringify(v)}`);
     }
+  }
+  for (const key of ['replyPatienceMs', 'slowMarginMs'] as const) {
+    if (!(Number.isFinite(policy[key]) && policy[key] >= 0)) {
+      throw new PoolConfigError(`policy.${key}`, `policy.${key} must be 0 or more milliseconds, got ${policy[key]}`);
+    }
+  }
+  if (!(Number.isFinite(policy.slowFactor) && policy.slowFactor >= 1)) {
+    throw new PoolConfigError('policy.slowFactor', `policy.slowFactor must be a number of at least 1, got ${policy.slowFactor}`);
   }
   if (!(Number.isFinite(policy.maxWaitMs) && policy.maxWaitMs >= 0)) {
     throw new PoolConfigError('policy.maxWaitMs', `policy.maxWaitMs must be 0 or more milliseconds, got ${policy.maxWaitMs}`);

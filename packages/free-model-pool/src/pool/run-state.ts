@@ -21,6 +21,9 @@ export class Run {
   /** Set once an account-wide limit blocks free models: later free candidates are skipped without a call. */
   dailyBlock: DailyBlock | undefined;
   minuteBlock: MinuteBlock | undefined;
+  /** Why the request moved to another tier; the first trail line of that tier says it. */
+  fellBack: string | undefined;
+  private fallbackNoted = false;
 
   constructor(
     readonly rt: PoolRuntime,
@@ -43,6 +46,10 @@ export class Run {
   push(a: Attempt, tier: Tier = this.tier): void {
     if (a.message) a.message = redactSecrets(a.message, this.rt.secrets);
     if (tier !== this.tier) a.tier = tier;
+    if (tier !== this.tier && this.fellBack && !this.fallbackNoted) {
+      a.note = `fell back to the ${tier} pool: ${this.fellBack}`;
+      this.fallbackNoted = true;
+    }
     this.trail.push(a);
     this.emit({ type: 'attempt', tier: this.tier, attempt: a });
   }

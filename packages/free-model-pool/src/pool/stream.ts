@@ -7,7 +7,7 @@ import { ClassifiedAttemptError, invalidOutput } from './attempt-error.js';
 import { judgeAnswer, ThinkingFilter } from './answer/index.js';
 import { openrouterOptions, sharedCallOptions, toTokenUsage } from './calls/common.js';
 import type { ReasoningPlan } from './reasoning/plan.js';
-import { applyFailure } from './model-outcome.js';
+import { applyFailure, noteAnswerTime } from './model-outcome.js';
 import type { PoolStream, TextRequest } from './requests.js';
 import { runPooled, type AttemptFn } from './run-loop.js';
 import { emitEvent, type PoolRuntime } from './runtime.js';
@@ -80,7 +80,7 @@ function streamFailure(part: Part | undefined, modelId: string, guard: StreamBod
  * `fullStream` is read.
  */
 function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: PoolRuntime, plan: ReasoningPlan): AttemptFn<StartedStream> {
-  return async (modelId, signal) => {
+  return async (modelId, signal, note) => {
     // Our own controller, so the pump can also stop the stream on an idle timeout after the run loop
     // has let go. It follows the attempt's signal (caller abort / first-chunk timeout) until the first
     // chunk, and the caller's own signal until the stream ends; both links are removed again, because
@@ -97,7 +97,7 @@ function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: 
     };
     const guard = new StreamBodyGuard();
     const sentAt = rt.now();
-    const effort = plan.effortFor(modelId);
+    const effort = plan.begin(modelId, note);
     const result = streamText({
       model: makeModel(modelId, guard.fetch),
       prompt: request.prompt,
@@ -115,13 +115,14 @@ function streamAttempt(makeModel: StreamModelFactory, request: TextRequest, rt: 
       release();
       controller.abort(error);
       await closeQuietly(parts);
-      throw plan.review(error, effort);
+      throw plan.review(error, note);
     };
     const filter = new ThinkingFilter(plan.filterFor(modelId));
     let reasoning = '';
     const started = (first: string, finish?: Part) => {
       unlinkAttempt(); // the first-chunk timeout no longer applies; the caller link stays
-      return { value: { first, parts, filter, reasoning, controller, guard, sentAt, release, ...(finish ? { finish } : {}) }, ...(effort ? { effort } : {}) };
+      if (filter.sawOrphanCloser) note.thinksWithoutOpener = true;
+      return { value: { first, parts, filter, reasoning, controller, guard, sentAt, release, ...(finish ? { finish } : {}) }, partial: true as const };
     };
     for (;;) {
       let step: IteratorResult<Part>;
@@ -287,6 +288,7 @@ export function pooledStream(rt: PoolRuntime, makeModel: StreamModelFactory, req
     }
     clearTimeout(idle);
     release();
+    noteAnswerTime(rt, modelId, rt.now() - sentAt, rt.now());
     const thinking = [reasoning.trim(), filter.thinking].filter((t) => t !== '').join('\n\n');
     const done: PoolOutcome<string> = {
       ...started,

@@ -14,7 +14,7 @@ describe('splitThinking: thinking a provider left in the text', () => {
   });
 
   it('a closing tag without its opener: everything before it is thinking', () => {
-    expect(splitThinking('I should greet them.\n</think>\n\nHello!')).toEqual({ answer: 'Hello!', thinking: 'I should greet them.', unclosed: false });
+    expect(splitThinking('I should greet them.\n</think>\n\nHello!')).toEqual({ answer: 'Hello!', thinking: 'I should greet them.', unclosed: false, withoutOpener: true });
   });
 
   it('an unclosed opener: all of it is thinking, no answer', () => {

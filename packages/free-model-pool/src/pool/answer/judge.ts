@@ -29,6 +29,8 @@ export interface CleanAnswer {
   reasoning?: string;
   /** The answer reached the length limit (the caller's or the model's) with the budget spent on the answer itself. */
   cutByLength?: true;
+  /** The thinking ended with a closing tag whose opener never came. */
+  withoutOpener?: true;
 }
 
 /** Why an answer was refused: it tells the next attempt whether to think less. */
@@ -66,7 +68,7 @@ export function judgeAnswer(raw: RawAnswer, modelId: string, what = 'text'): Cle
     }
     throw new InvalidAnswerError(`${modelId} returned only its reasoning, no answer (finish reason ${finish})`, 'thinking_only');
   }
-  const out: CleanAnswer = { text: split.answer, ...(reasoning ? { reasoning } : {}) };
+  const out: CleanAnswer = { text: split.answer, ...(reasoning ? { reasoning } : {}), ...(split.withoutOpener ? { withoutOpener: true as const } : {}) };
   if (raw.finishReason !== 'length') return out;
   const share = thinkingShare(raw, reasoning, split.answer);
   if (share >= THINKING_SHARE_LIMIT) {

@@ -21,6 +21,8 @@ export interface SplitText {
   thinking: string;
   /** The text opened a think block it never closed: everything after the opener is thinking. */
   unclosed: boolean;
+  /** The thinking ended with a closing tag whose opener never came (worth remembering of the model). */
+  withoutOpener?: true;
 }
 
 /**
@@ -40,12 +42,10 @@ export function splitThinking(text: string): SplitText {
     thoughts.push(body.slice(0, close.index));
     rest = body.slice(close.index + close[0].length);
   }
-  if (thoughts.length === 0) {
-    const orphan = orphanCloser(rest);
-    if (orphan) {
-      thoughts.push(rest.slice(0, orphan.index));
-      rest = rest.slice(orphan.end);
-    }
+  const orphan = thoughts.length === 0 ? orphanCloser(rest) : undefined;
+  if (orphan) {
+    const answer = rest.slice(orphan.end).trimStart();
+    return { answer, thinking: joinThoughts([rest.slice(0, orphan.index)]), unclosed: false, withoutOpener: true };
   }
   if (thoughts.length === 0) return { answer: text, thinking: '', unclosed: false };
   return { answer: rest.trimStart(), thinking: joinThoughts(thoughts), unclosed: false };

@@ -25,8 +25,8 @@ function aboutTheImage(error: unknown, image: ImageInput): unknown {
 
 /** One image-description attempt. `image` was validated before the run loop started. Answer hygiene as for text. */
 export function imageAttempt(client: OpenRouterProvider, request: ImageRequest, image: ImageInput, plan: ReasoningPlan): AttemptFn<TextResult> {
-  return async (modelId, signal) => {
-    const effort = plan.effortFor(modelId);
+  return async (modelId, signal, note) => {
+    const effort = plan.begin(modelId, note);
     try {
       const result = await generateText({
         model: client.chat(modelId),
@@ -41,16 +41,16 @@ export function imageAttempt(client: OpenRouterProvider, request: ImageRequest, 
       });
       throwIfErrorFinish(result, modelId);
       const answer = judgeAnswer(rawAnswer(result), modelId, 'image description');
+      if (answer.withoutOpener) note.thinksWithoutOpener = true;
       const usage = toTokenUsage(result.usage);
       return {
         value: { text: answer.text, finishReason: result.finishReason, usage, ...cleanExtras(answer) },
         servedBy: result.response.modelId,
         usage,
         ...(answer.reasoning ? { reasoning: answer.reasoning } : {}),
-        ...(effort ? { effort } : {}),
       };
     } catch (error) {
-      throw plan.review(error, effort);
+      throw plan.review(error, note);
     }
   };
 }

@@ -5,7 +5,7 @@ import type { PoolModel, ReasoningEffort } from '../../types.js';
 import { judgeAnswer, type RawAnswer } from '../answer/index.js';
 import { invalidOutput } from '../attempt-error.js';
 import type { ReasoningPlan } from '../reasoning/plan.js';
-import type { AttemptFn, AttemptResult } from '../run-loop.js';
+import type { AttemptFn, AttemptNote, AttemptResult } from '../run-types.js';
 import type { ObjectOutput, ObjectRequest, ObjectResult } from '../requests.js';
 import { KEEP_RESPONSE_BODY, openrouterOptions, rawAnswer, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
 import { parseLenientJson, shapeOutput, type OutputShape } from './object-output.js';
@@ -75,12 +75,12 @@ export function objectAttempt<T>(
   modelInfo: (modelId: string) => PoolModel | undefined,
   plan: ReasoningPlan,
 ): AttemptFn<ObjectResult<T>> {
-  return async (modelId, signal) => {
-    const effort = plan.effortFor(modelId);
+  return async (modelId, signal, note) => {
+    const effort = plan.begin(modelId, note);
     try {
-      return { ...(await objectCall<T>(client, request, shape, modelInfo(modelId)?.structuredOutputs === true, effort, modelId, signal)), ...(effort ? { effort } : {}) };
+      return await objectCall<T>(client, request, shape, modelInfo(modelId)?.structuredOutputs === true, effort, modelId, signal, note);
     } catch (error) {
-      throw plan.review(error, effort);
+      throw plan.review(error, note);
     }
   };
 }
@@ -93,6 +93,7 @@ async function objectCall<T>(
   effort: ReasoningEffort | undefined,
   modelId: string,
   signal: AbortSignal,
+  note: AttemptNote,
 ): Promise<AttemptResult<ObjectResult<T>>> {
   let raw: RawAnswer;
   let servedBy: string | undefined;
@@ -127,6 +128,7 @@ async function objectCall<T>(
   }
   // The same judgement as text: thinking out, a think-only or overthought answer refused.
   const answer = judgeAnswer(raw, modelId, 'JSON');
+  if (answer.withoutOpener) note.thinksWithoutOpener = true;
   const reasoning = answer.reasoning ? { reasoning: answer.reasoning } : {};
   if (parsed !== undefined) {
     const shaped = shapeOutput(parsed, shape);

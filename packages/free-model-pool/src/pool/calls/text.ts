@@ -12,8 +12,8 @@ import { KEEP_RESPONSE_BODY, openrouterOptions, rawAnswer, sharedCallOptions, th
  * while thinking is `invalid_output`, so the pool moves on.
  */
 export function textAttempt(client: OpenRouterProvider, request: TextRequest, plan: ReasoningPlan): AttemptFn<TextResult> {
-  return async (modelId, signal) => {
-    const effort = plan.effortFor(modelId);
+  return async (modelId, signal, note) => {
+    const effort = plan.begin(modelId, note);
     try {
       const result = await generateText({
         model: client.chat(modelId),
@@ -24,16 +24,16 @@ export function textAttempt(client: OpenRouterProvider, request: TextRequest, pl
       });
       throwIfErrorFinish(result, modelId);
       const answer = judgeAnswer(rawAnswer(result), modelId);
+      if (answer.withoutOpener) note.thinksWithoutOpener = true;
       const usage = toTokenUsage(result.usage);
       return {
         value: { text: answer.text, finishReason: result.finishReason, usage, ...cleanExtras(answer) },
         servedBy: result.response.modelId,
         usage,
         ...(answer.reasoning ? { reasoning: answer.reasoning } : {}),
-        ...(effort ? { effort } : {}),
       };
     } catch (error) {
-      throw plan.review(error, effort);
+      throw plan.review(error, note);
     }
   };
 }

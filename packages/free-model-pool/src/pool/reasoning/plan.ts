@@ -2,9 +2,10 @@ import { classifyFailure } from '../../failures/index.js';
 import type { EffortSetting, ModelHealth, PoolModel, ReasoningEffort } from '../../types.js';
 import { ClassifiedAttemptError } from '../attempt-error.js';
 import { InvalidAnswerError, type ThinkingFilterOptions } from '../answer/index.js';
+import type { AttemptNote } from '../run-types.js';
 import { effortFor } from './effort.js';
 
-/** A 400 that is about the `reasoning` parameter (an unknown argument, mandatory reasoning, an effort not accepted). */
+/** A 400 about the `reasoning` parameter (an unknown argument, mandatory reasoning, an effort not accepted). */
 const ABOUT_REASONING = /reasoning|effort|thinking/i;
 
 /**
@@ -14,7 +15,8 @@ const ABOUT_REASONING = /reasoning|effort|thinking/i;
 export class ReasoningRejectedError extends ClassifiedAttemptError {
   readonly reasoningRejected = true;
   constructor(failure: ClassifiedAttemptError['failure'], cause: unknown) {
-    super({ ...failure, message: `refused the reasoning parameter: ${failure.message}` }, { cause });
+    // A bad request, whoever refused it: it says nothing about the model's health (no cooldown).
+    super({ ...failure, reason: 'bad_request', message: `refused the reasoning parameter: ${failure.message}` }, { cause });
   }
   static isRejection(e: unknown): e is ReasoningRejectedError {
     return ClassifiedAttemptError.isInstance(e) && (e as { reasoningRejected?: unknown }).reasoningRejected === true;
@@ -35,6 +37,13 @@ export class ReasoningPlan {
     private readonly model: (modelId: string) => PoolModel | undefined,
     private readonly health: (modelId: string) => ModelHealth | undefined,
   ) {}
+
+  /** The effort for an attempt to `modelId` (noted for the trail), or undefined to send no `reasoning` parameter. */
+  begin(modelId: string, note: AttemptNote): ReasoningEffort | undefined {
+    const effort = this.effortFor(modelId);
+    if (effort) note.effort = effort;
+    return effort;
+  }
 
   /** The effort for an attempt to `modelId`, or undefined to send no `reasoning` parameter. */
   effortFor(modelId: string): ReasoningEffort | undefined {
@@ -58,14 +67,20 @@ export class ReasoningPlan {
 
   /**
    * What an attempt's error means for reasoning: a 400 about the `reasoning` parameter, when one was
-   * sent, becomes a ReasoningRejectedError; a refusal because the thinking spent the budget makes
-   * the request's next attempt think less. Returns the error to throw.
+   * sent, becomes a ReasoningRejectedError (noted: the model is asked again without it); a refusal
+   * because the thinking spent the budget makes the request's next attempt think less (noted: the
+   * model is asked for less from now on). Returns the error to throw.
    */
-  review(error: unknown, sent: ReasoningEffort | undefined): unknown {
-    if (InvalidAnswerError.isRefusal(error) && error.refusal === 'thinking_spent_budget') this.stepsDown++;
-    if (sent === undefined || ClassifiedAttemptError.isInstance(error)) return error;
+  review(error: unknown, note: AttemptNote): unknown {
+    if (InvalidAnswerError.isRefusal(error) && error.refusal === 'thinking_spent_budget') {
+      this.stepsDown++;
+      note.overthought = true;
+    }
+    if (note.effort === undefined || ClassifiedAttemptError.isInstance(error)) return error;
     const failure = classifyFailure(error);
-    if (failure.reason === 'bad_request' && failure.status === 400 && ABOUT_REASONING.test(failure.message)) {
+    // A 400 whatever it was filed under: OpenRouter's own refusal reads as a bad request, a provider's relayed one as its error.
+    if ((failure.status === 400 || failure.status === 422) && ABOUT_REASONING.test(failure.message)) {
+      note.reasoningRejected = true;
       return new ReasoningRejectedError(failure, error);
     }
     return error;
