@@ -5,8 +5,8 @@
  * the default pool file by what was measured. Ctrl-C writes a partial report and exits 130.
  */
 import { relative } from 'node:path';
-import { buildPools, createOpenRouterClient, fetchKeyStatus, MemoryStore, redactSecrets, type FreeModelEntry } from '@freepool/free-model-pool';
-import { AccountPacer, sleep } from '@freepool/free-model-pool/internal';
+import { AccountBook, buildPools, createOpenRouterClient, fetchKeyStatus, LocalAccount, redactSecrets, type AccountSlot, type FreeModelEntry } from '@freepool/free-model-pool';
+import { refusedByAccount, resolvePolicy, sleep, WaitQueue } from '@freepool/free-model-pool/internal';
 import { intOption, listOption, parseCli, parseOrExit } from './lib/args.js';
 import { loadCatalog } from './lib/catalog-source.js';
 import { apiKeyFrom, baseUrlFrom, missingKeyMessage, pacingFrom } from './lib/env.js';
@@ -141,7 +141,13 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
   }
 
   const client = createOpenRouterClient({ apiKey, baseURL });
-  const pacer = new AccountPacer(new MemoryStore(), opts.pacing);
+  // The engine's account, paced as configured; the probe learns no lower limit one call at a time.
+  const account = new LocalAccount({
+    book: new AccountBook(),
+    policy: resolvePolicy({ ...opts.pacing, confirmAccountLimit: false }),
+    now: Date.now,
+    waits: new WaitQueue(Date.now, sleep),
+  });
   const controller = new AbortController();
   const onAbort = () => controller.abort(new DOMException('Interrupted', 'AbortError'));
   deps.signal?.addEventListener('abort', onAbort, { once: true });
@@ -162,9 +168,11 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
       if (controller.signal.aborted || stoppedEarly) return;
       const task = tasks.shift();
       if (!task) return;
-      let reservedAt: number;
+      let slot: AccountSlot;
       try {
-        ({ reservedAt } = await pacer.acquire({ now: Date.now, sleep, signal: controller.signal, maxWaitMs: Number.POSITIVE_INFINITY }));
+        const taken = await account.take({ signal: controller.signal, maxWaitMs: Number.POSITIVE_INFINITY });
+        if (!('slot' in taken)) return; // the day is used up
+        slot = taken.slot;
       } catch {
         return; // aborted while waiting for capacity
       }
@@ -178,12 +186,12 @@ export async function main(argv: string[], env: Env, io: ScriptIo = processIo, d
         secrets,
       });
       // The server counts a call when it arrives, as the engine's run loop does: see AccountPacer.settle.
-      pacer.settle(reservedAt, Date.now());
+      account.settle(slot, Date.now(), outcome.ok || !refusedByAccount(outcome.failure!.reason));
       if (!outcome.ok && outcome.failure!.reason === 'aborted' && controller.signal.aborted) return; // cut off by Ctrl-C: not a measurement
       records.push({ ...outcome, model: task.model.id, kind: task.kind, round: task.round });
       const reason = outcome.failure?.reason;
       if (reason === 'account_minute_limit') {
-        pacer.observe429(outcome.failure!, Date.now());
+        account.observe(outcome.failure!, Date.now());
         if (task.retries < PROBE_DEFAULTS.minuteLimitRetries) tasks.push({ ...task, retries: task.retries + 1 });
       } else if (reason === 'account_daily_limit' || reason === 'auth' || reason === 'billing') {
         stoppedEarly ??= `${reason}: ${outcome.failure!.message}`;

@@ -83,7 +83,7 @@ async function measureOn(store: LedgerOverhead['store'], client: SqlClient, call
         added.push(tb - (await time(a)));
       }
     }
-    await shared.ledger?.flush();
+    await shared.account.flush();
     const reserve: number[] = [];
     for (let i = 0; i < calls; i++) {
       const t = await time(() => ledger.reserve({ limit: 1_000_000, windowMs: 60_000, localNow: Date.now() }));

@@ -22,6 +22,21 @@ export type {
 export { isModelId } from './pool/pool-validation.js';
 export { DEFAULT_LAST_RESORT_TIMEOUT_MS, lastResortId, type LastResortSettings } from './pool/last-resort.js';
 export { MemoryStore, type PoolStore } from './state/index.js';
+// The account seam: one interface, a local and a fleet implementation.
+export {
+  AccountBook,
+  FleetAccount,
+  LocalAccount,
+  processAccountBook,
+  type Account,
+  type AccountBlock,
+  type AccountSlot,
+  type AccountView,
+  type Taken,
+  type TakeRequest,
+  type FleetAccountOptions,
+  type LocalAccountOptions,
+} from './account/index.js';
 export {
   DEFAULT_SHARED_STATE_POLICY,
   LedgerLink,

@@ -233,4 +233,6 @@ export interface DailyState {
   resetAt?: number;
   /** When the limit is known to be reached: calls fail fast until this time. */
   exhaustedUntil: number;
+  /** The server said so (a daily 429, or GET /key), not only our count: giving back a unit does not end it. */
+  exhaustedByServer?: boolean;
 }

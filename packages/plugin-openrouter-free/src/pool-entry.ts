@@ -1,13 +1,22 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { FreeModelPool, FreeModelPoolError, loadDefaultPools, MemoryStore, PoolConfigError, redactSecrets, type PoolStore } from '@freepool/free-model-pool';
+import {
+  FreeModelPool,
+  FreeModelPoolError,
+  loadDefaultPools,
+  MemoryStore,
+  PoolConfigError,
+  processAccountBook,
+  redactSecrets,
+  type PoolStore,
+} from '@freepool/free-model-pool';
 import { healOnModelGone, refreshFromCatalog } from './catalog-refresh.js';
 import { resolveSettings } from './config.js';
 import { LOG_SOURCE } from './logging.js';
 import { buildPoolDefinition, describeTiers } from './pool-definition.js';
 import { getPoolEntry, setPoolEntry, type PoolEntry } from './pool-registry.js';
 import { RuntimeCacheStore, poolStateCacheKey } from './state/runtime-cache-store.js';
-import { shareAccountLimits } from './state/shared-account.js';
 import { openSharedState } from './state/shared-state.js';
+import { accountFingerprint } from './state/sql-ledger.js';
 import { requestLogFor } from './status/request-log.js';
 
 // Each runtime's pool entry: its settings, its pool and the pool's saved state. Imports no model handler,
@@ -58,9 +67,11 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
     policy: settings.policy,
     allowPaidModels: settings.allowPaid,
     ...(settings.lastResort ? { lastResort: settings.lastResort } : {}),
-    // Agents of this process on the same key pace and count against one account; what each learned
-    // survives a restart in its database unless OPENROUTER_PERSIST_STATE=false.
-    store: shareAccountLimits(await openStateStore(runtime, entry), settings.baseURL, settings.apiKey),
+    // What each agent learned about the models survives a restart in its database unless
+    // OPENROUTER_PERSIST_STATE=false. Agents of this process on the same key pace and count against
+    // one account (the fleet's, below, when there is a database; this one while it is away).
+    store: await openStateStore(runtime, entry),
+    accountBook: processAccountBook(accountFingerprint(settings.baseURL, settings.apiKey)),
     ...(shared
       ? {
           shared: {
@@ -86,12 +97,12 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
   ]);
 
   if (shared) entry.sharedState = { where: shared.where, kind: shared.kind };
-  if (entry.pool.ledger) {
-    // Health changes not yet published go out before the agent stops, like the saved state.
+  if (shared) {
+    // What is not yet written to the shared state goes out before the agent stops, like the saved state.
     const flushStore = entry.flushState;
-    const link = entry.pool.ledger;
+    const account = entry.pool.account;
     entry.flushState = async () => {
-      await link.flush();
+      await account.flush();
       await flushStore?.();
     };
   }

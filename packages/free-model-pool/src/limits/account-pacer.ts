@@ -1,31 +1,13 @@
-import { FreeModelPoolError } from '../errors.js';
 import type { PoolPolicy } from '../settings.js';
-import type { PoolStore } from '../state/store.js';
+import type { AccountBook } from '../account/account-book.js';
 import type { AccountWindowState, ClassifiedFailure } from '../types.js';
 import { boundWindow, confirmedAfterAccepted, countWindow, decideSlot, keptFor, learnMinuteLimit, type WindowClock } from './account-window.js';
-import { abortReason, sleepUnlessAborted, sleepUntilSettled } from './time.js';
-
-/** Options of `AccountPacer.acquire`. Clock and sleep are injected so tests compress time. */
-export interface AcquireOptions {
-  now: () => number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  signal?: AbortSignal;
-  /** Longest total wait for capacity, ms (PoolPolicy.maxWaitMs). */
-  maxWaitMs: number;
-}
 
 /**
  * `ok`, or when the next slot opens; `confirming` instead when a call beyond the confirmed count is
  * in flight: it settles when that call is answered.
  */
 export type ReserveResult = { ok: true } | { ok: false; waitUntil: number; confirming?: Promise<void> };
-
-/** The one call in flight beyond the confirmed count, and the waiters for its answer. */
-interface Frontier {
-  reservedAt: number;
-  answered: Promise<void>;
-  resolve: () => void;
-}
 
 /**
  * Paces the account's free-model calls below the per-minute cap, so the server's
@@ -34,19 +16,19 @@ interface Frontier {
  * Send times counted the way limits/account-window.ts says: a sliding window (at most `limit` sends
  * in any `rateWindowMs`) until a per-minute 429 shows where the server's fixed windows begin, then
  * those windows. `reserve` checks and records in one synchronous step, so concurrent requests in one
- * process can never overshoot. State lives in the store, so a persistent store shares it across
- * restarts/processes on a best-effort basis.
+ * process can never overshoot. State lives in an AccountBook, which every pool on the key in this process may share.
  */
 export class AccountPacer {
   constructor(
-    private readonly store: PoolStore,
+    private readonly book: AccountBook,
     private readonly policy: Pick<PoolPolicy, 'freeRequestsPerWindow' | 'rateWindowMs'> &
       Partial<Pick<PoolPolicy, 'confirmAccountLimit' | 'accountClockMarginMs'>>,
   ) {}
 
-  private frontier: Frontier | undefined;
   /** Reservation times of calls sent and not yet answered (this process's; see countWindow). */
-  private readonly pending: number[] = [];
+  private get pending(): number[] {
+    return this.book.pending;
+  }
 
   /** The window's clock: its length and the guard band around a boundary. */
   get clock(): WindowClock {
@@ -60,7 +42,7 @@ export class AccountPacer {
 
   /** The current window, pruned to the sends that can still count (limits/account-window.ts keptFor). */
   state(now: number): AccountWindowState {
-    const stored = this.store.getAccountWindow();
+    const stored = this.book.getAccountWindow();
     const kept = keptFor(stored ?? {}, this.clock);
     return boundWindow(
       {
@@ -92,39 +74,39 @@ export class AccountPacer {
   reserve(now: number): ReserveResult {
     const s = this.state(now);
     // A call that is never settled (a caller that took a slot and vanished) holds the frontier one window at most.
-    if (this.frontier && now - this.frontier.reservedAt >= this.policy.rateWindowMs) this.endFrontier(this.frontier.reservedAt, false, now);
+    if (this.book.frontier && now - this.book.frontier.reservedAt >= this.policy.rateWindowMs) this.endFrontier(this.book.frontier.reservedAt, false, now);
     const d = decideSlot({
       state: s,
       now,
       clock: this.clock,
       pending: this.pending,
-      frontierAt: this.frontier?.reservedAt,
+      frontierAt: this.book.frontier?.reservedAt,
       confirm: this.policy.confirmAccountLimit ?? false,
     });
     if (!d.ok) {
-      this.store.setAccountWindow(s);
-      return d.confirming && this.frontier ? { ok: false, waitUntil: d.waitUntil, confirming: this.frontier.answered } : { ok: false, waitUntil: d.waitUntil };
+      this.book.setAccountWindow(s);
+      return d.confirming && this.book.frontier ? { ok: false, waitUntil: d.waitUntil, confirming: this.book.frontier.answered } : { ok: false, waitUntil: d.waitUntil };
     }
     if (d.frontier) {
       let resolve!: () => void;
       const answered = new Promise<void>((r) => (resolve = r));
-      this.frontier = { reservedAt: now, answered, resolve };
+      this.book.frontier = { reservedAt: now, answered, resolve };
     }
     s.sentAt.push(now);
     this.pending.push(now);
-    this.store.setAccountWindow(s);
+    this.book.setAccountWindow(s);
     return { ok: true };
   }
 
   /** The call beyond the confirmed count was answered (or not sent): the next may go. */
   private endFrontier(reservedAt: number, accepted: boolean, now = reservedAt): void {
-    const f = this.frontier;
+    const f = this.book.frontier;
     if (!f || f.reservedAt !== reservedAt) return;
-    this.frontier = undefined;
-    const window = this.store.getAccountWindow();
+    this.book.frontier = undefined;
+    const window = this.book.getAccountWindow();
     if (accepted && window) {
       const s = this.state(now);
-      this.store.setAccountWindow({ ...window, confirmed: confirmedAfterAccepted(s, countWindow(s, now, this.clock, this.pending).used) });
+      this.book.setAccountWindow({ ...window, confirmed: confirmedAfterAccepted(s, countWindow(s, now, this.clock, this.pending).used) });
     }
     f.resolve();
   }
@@ -138,7 +120,7 @@ export class AccountPacer {
     if (failure.reason !== 'account_minute_limit') return;
     const s = this.state(now);
     const used = countWindow(s, now, this.clock, this.pending).used;
-    this.store.setAccountWindow(
+    this.book.setAccountWindow(
       learnMinuteLimit(s, failure, now, used, {
         configuredLimit: this.policy.freeRequestsPerWindow,
         windowMs: this.policy.rateWindowMs,
@@ -146,35 +128,6 @@ export class AccountPacer {
         confirm: this.policy.confirmAccountLimit ?? false,
       }),
     );
-  }
-
-  /**
-   * Waits for a slot and takes it. Decides before every sleep: when the slot would open later than
-   * `maxWaitMs` after the call began, throws a FreeModelPoolError (reason account_minute_limit,
-   * retryAt = when the slot opens) without sleeping. An abort rejects at once with the signal's reason.
-   */
-  async acquire(opts: AcquireOptions): Promise<{ waitedMs: number; reservedAt: number }> {
-    const start = opts.now();
-    for (;;) {
-      if (opts.signal?.aborted) throw abortReason(opts.signal);
-      const now = opts.now();
-      const r = this.reserve(now);
-      if (r.ok) return { waitedMs: Math.max(0, now - start), reservedAt: now };
-      if (r.confirming) {
-        // Until the call beyond the confirmed count is answered, or at most until it expires.
-        await sleepUntilSettled(opts.sleep, Math.max(1, r.waitUntil - now), r.confirming, opts.signal);
-        continue;
-      }
-      if (r.waitUntil - start > opts.maxWaitMs) {
-        const s = this.state(now);
-        throw new FreeModelPoolError(
-          `Account free-model rate limit: ${s.limit} calls per ${Math.round(this.policy.rateWindowMs / 1000)} s are used up; ` +
-            `capacity returns at ${new Date(r.waitUntil).toISOString()}, beyond the ${Math.round(opts.maxWaitMs / 1000)} s wait allowed`,
-          { reason: 'account_minute_limit', retryAt: r.waitUntil },
-        );
-      }
-      await sleepUnlessAborted(opts.sleep, Math.max(1, r.waitUntil - now), opts.signal);
-    }
   }
 
   /**
@@ -190,12 +143,12 @@ export class AccountPacer {
     this.endFrontier(reservedAt, accepted, answeredAt);
     this.forgetPending(reservedAt);
     if (!(answeredAt > reservedAt)) return;
-    const window = this.store.getAccountWindow();
+    const window = this.book.getAccountWindow();
     const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
     if (!window || i < 0) return; // pruned or replaced meanwhile: nothing to move
     const sentAt = [...window.sentAt];
     sentAt[i] = answeredAt;
-    this.store.setAccountWindow({ ...window, sentAt: sentAt.sort((a, b) => a - b) });
+    this.book.setAccountWindow({ ...window, sentAt: sentAt.sort((a, b) => a - b) });
   }
 
   /**
@@ -205,10 +158,10 @@ export class AccountPacer {
   release(reservedAt: number): void {
     this.endFrontier(reservedAt, false);
     this.forgetPending(reservedAt);
-    const window = this.store.getAccountWindow();
+    const window = this.book.getAccountWindow();
     const i = window ? window.sentAt.lastIndexOf(reservedAt) : -1;
     if (!window || i < 0) return;
-    this.store.setAccountWindow({ ...window, sentAt: window.sentAt.filter((_, j) => j !== i) });
+    this.book.setAccountWindow({ ...window, sentAt: window.sentAt.filter((_, j) => j !== i) });
   }
 
   private forgetPending(reservedAt: number): void {

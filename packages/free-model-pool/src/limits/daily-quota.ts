@@ -1,5 +1,5 @@
 import type { PoolPolicy } from '../settings.js';
-import type { PoolStore } from '../state/store.js';
+import type { AccountBook } from '../account/account-book.js';
 import type { CallPriority, ClassifiedFailure, DailyState } from '../types.js';
 import { nextUtcMidnight } from './time.js';
 
@@ -26,7 +26,7 @@ export interface KeyDailyStatus {
  */
 export class DailyQuota {
   constructor(
-    private readonly store: PoolStore,
+    private readonly store: Pick<AccountBook, 'getDaily' | 'setDaily'>,
     private readonly policy: Partial<Pick<PoolPolicy, 'dailyLimit' | 'dailyReserve' | 'dailyReserveShare'>> = {},
   ) {}
 
@@ -51,14 +51,19 @@ export class DailyQuota {
     if (s.resetAt === undefined) s.resetAt = nextUtcMidnight(now);
     if (now >= s.resetAt) {
       // New day: the known limit is available again; an exhaustion that outlives the reset stays.
+      const carried = s.exhaustedUntil > now;
       s = {
         limit: s.limit,
         remaining: s.limit,
         resetAt: nextUtcMidnight(now),
-        exhaustedUntil: s.exhaustedUntil > now ? s.exhaustedUntil : 0,
+        exhaustedUntil: carried ? s.exhaustedUntil : 0,
+        ...(carried && s.exhaustedByServer ? { exhaustedByServer: true } : {}),
       };
     }
-    if (s.exhaustedUntil <= now) s.exhaustedUntil = 0;
+    if (s.exhaustedUntil <= now) {
+      s.exhaustedUntil = 0;
+      delete s.exhaustedByServer;
+    }
     return s;
   }
 
@@ -102,12 +107,25 @@ export class DailyQuota {
     this.store.setDaily(s);
   }
 
+  /**
+   * A call counted against the day was not sent after all: its unit goes back. An exhaustion the
+   * server declared stays (a daily 429 may have arrived meanwhile); one our own count reached ends.
+   */
+  giveBack(now: number): void {
+    const s = this.state(now);
+    if (s.remaining === undefined) return;
+    s.remaining = s.limit !== undefined ? Math.min(s.limit, s.remaining + 1) : s.remaining + 1;
+    if (!s.exhaustedByServer) s.exhaustedUntil = 0;
+    this.store.setDaily(s);
+  }
+
   /** The server said `free-models-per-day`: exhausted until its reset, else the next UTC midnight. */
   observe429(failure: ClassifiedFailure, now: number): void {
     if (failure.reason !== 'account_daily_limit') return;
     const s = this.state(now);
     const until = failure.retryAt !== undefined && failure.retryAt > now ? failure.retryAt : nextUtcMidnight(now);
     s.exhaustedUntil = Math.max(s.exhaustedUntil, until);
+    s.exhaustedByServer = true;
     s.resetAt = until;
     s.remaining = 0;
     if (failure.rateLimitLimit !== undefined && failure.rateLimitLimit > 0) s.limit = failure.rateLimitLimit;
@@ -128,7 +146,11 @@ export class DailyQuota {
     s.limit = limit;
     s.remaining = remaining;
     s.resetAt = nextUtcMidnight(now);
-    if (remaining !== undefined) s.exhaustedUntil = remaining <= 0 ? s.resetAt : 0;
+    if (remaining !== undefined) {
+      s.exhaustedUntil = remaining <= 0 ? s.resetAt : 0;
+      if (remaining <= 0) s.exhaustedByServer = true;
+      else delete s.exhaustedByServer;
+    }
     this.store.setDaily(s);
   }
 }

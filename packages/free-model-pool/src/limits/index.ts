@@ -1,4 +1,4 @@
-export { AccountPacer, type AcquireOptions, type ReserveResult } from './account-pacer.js';
+export { AccountPacer, type ReserveResult } from './account-pacer.js';
 export {
   boundWindow,
   confirmedAfterAccepted,

@@ -1,5 +1,9 @@
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
-import { AccountPacer, CooldownLadder, DailyQuota, sleep, WaitQueue } from '../limits/index.js';
+import type { Account } from '../account/account.js';
+import { AccountBook } from '../account/account-book.js';
+import { FleetAccount } from '../account/fleet-account.js';
+import { LocalAccount } from '../account/local-account.js';
+import { CooldownLadder, sleep, WaitQueue } from '../limits/index.js';
 import { createOpenRouterClient } from '../openrouter/client.js';
 import { parseImageUrl } from '../openrouter/image-input.js';
 import { fetchKeyStatus, type KeyStatus } from '../openrouter/key-status.js';
@@ -56,9 +60,14 @@ export interface FreeModelPoolOptions {
    */
   lastResort?: LastResortSettings;
   /**
+   * The account's state in this process: this pool's own (the default), or `processAccountBook(id)`
+   * to pace and count together with every pool on the same key (id: a digest of base URL and key).
+   */
+  accountBook?: AccountBook;
+  /**
    * The account window, the daily counter and model health shared with every process on the key
-   * (a database ledger). The store stays the working copy; slots and daily units come from the
-   * ledger while it answers, and from the store when it does not.
+   * (a database ledger). The store stays the working copy of health; slots and daily units come
+   * from the ledger while it answers, and from the local account when it does not.
    */
   shared?: {
     ledger: SharedLedger;
@@ -81,8 +90,8 @@ export class FreeModelPool {
   private readonly lastResort: LastResort | undefined;
   readonly policy: Readonly<PoolPolicy>;
   readonly store: PoolStore;
-  /** The link to the shared ledger, when `shared` was given. */
-  readonly ledger: LedgerLink | undefined;
+  /** The account's free-model limits: this process's (LocalAccount), or the fleet's when `shared` was given (FleetAccount). */
+  readonly account: Account;
 
   constructor(options: FreeModelPoolOptions) {
     this.connection = { ...options.connection };
@@ -91,22 +100,23 @@ export class FreeModelPool {
     this.policy = resolvePolicy(options.policy);
     const now = options.now ?? Date.now;
     const localStore = options.store ?? new MemoryStore();
-    this.ledger = options.shared ? new LedgerLink({ ...options.shared, store: localStore, now }) : undefined;
-    this.store = this.ledger?.store ?? localStore;
+    const link = options.shared ? new LedgerLink({ ...options.shared, store: localStore, now }) : undefined;
+    this.store = link?.store ?? localStore;
     this.client = createOpenRouterClient(this.connection);
+    const waits = new WaitQueue(now, sleep);
+    const local = new LocalAccount({ book: options.accountBook ?? new AccountBook(), policy: this.policy, now, waits });
+    this.account = link ? new FleetAccount({ link, local, policy: this.policy, now, waits }) : local;
     this.runtime = {
       policy: this.policy,
       store: this.store,
       now,
       sleep,
-      waits: new WaitQueue(now, sleep),
+      waits,
       getPool: () => this.pool,
-      pacer: new AccountPacer(this.store, this.policy),
-      quota: new DailyQuota(this.store, this.policy),
+      account: this.account,
       ladder: new CooldownLadder(this.policy, options.random ?? Math.random),
       secrets: [this.connection.apiKey, options.lastResort?.apiKey],
       onEvent: options.onEvent,
-      ...(this.ledger ? { ledger: this.ledger } : {}),
     };
     this.lastResort = options.lastResort ? new LastResort(options.lastResort, this.runtime) : undefined;
   }
@@ -158,13 +168,7 @@ export class FreeModelPool {
    */
   async refreshAccountStatus(signal?: AbortSignal): Promise<KeyStatus> {
     const status = await fetchKeyStatus(this.connection, signal);
-    if (status.freeModelDaily) this.runtime.quota.seedFromKeyStatus(status.freeModelDaily, this.runtime.now());
-    if (status.freeModelDaily && this.ledger) {
-      // The fleet's day: the server's count, lowered by calls other processes have in flight.
-      const now = this.runtime.now();
-      const d = this.runtime.quota.state(now);
-      await this.ledger.seedDaily({ limit: d.limit, remaining: d.remaining, resetInMs: Math.max(0, (d.resetAt ?? now) - now) });
-    }
+    if (status.freeModelDaily) await this.account.observeKey(status.freeModelDaily, this.runtime.now());
     return status;
   }
 
@@ -185,8 +189,8 @@ export class FreeModelPool {
 
   /** A read-only snapshot for status displays: every tier's models, the account window, the daily counter. */
   status(): PoolStatus {
-    const rt = this.runtime;
-    return poolStatus(this.pool, this.store, rt.pacer, rt.quota, this.policy, rt.now());
+    const now = this.runtime.now();
+    return poolStatus(this.pool, this.store, this.account.view(now), this.policy, now);
   }
 
   /** How much `request` asks each model to think (its own effort, else its tier's). */

@@ -20,7 +20,6 @@ export interface DailyBlock {
 export interface MinuteBlock {
   retryAt?: number;
   message: string;
-  cause: unknown;
 }
 
 /**
@@ -57,7 +56,6 @@ export function noAnswerError(
       attempts: trail,
       retryAt,
       status: 429,
-      cause: minuteBlock.cause,
     });
   }
   return new PoolExhaustedError(exhaustedMessage(tier, trail, modelsBack, now, why.stopNote ?? ''), {

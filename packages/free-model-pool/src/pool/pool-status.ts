@@ -1,4 +1,5 @@
-import type { AccountPacer, CapacityPolicy, DailyQuota } from '../limits/index.js';
+import type { AccountView } from '../account/account.js';
+import type { CapacityPolicy } from '../limits/index.js';
 import type { PoolDefinition } from '../settings.js';
 import type { PoolStore } from '../state/store.js';
 import { TIERS, type FailureReason, type Tier } from '../types.js';
@@ -50,8 +51,7 @@ export interface PoolStatus {
 export function poolStatus(
   pool: PoolDefinition,
   store: PoolStore,
-  pacer: AccountPacer,
-  quota: DailyQuota,
+  account: AccountView,
   policy: CapacityPolicy,
   now: number,
 ): PoolStatus {
@@ -72,20 +72,11 @@ export function poolStatus(
     };
   };
   const tiers = Object.fromEntries(TIERS.map((t) => [t, (pool.tiers[t] ?? []).map(model)])) as Record<Tier, ModelStatus[]>;
-  const window = pacer.state(now);
-  const daily = quota.state(now);
-  const reserve = quota.heldForReplies(now);
+  const { window, daily } = account;
   return {
     at: now,
     tiers,
-    account: { limit: window.limit, windowMs: policy.rateWindowMs, sentInWindow: pacer.usedInWindow(now), nextSlotAt: pacer.reopensAt(now) },
-    daily: {
-      ...(daily.limit !== undefined ? { limit: daily.limit } : {}),
-      ...(daily.remaining !== undefined ? { remaining: daily.remaining } : {}),
-      ...(daily.resetAt !== undefined ? { resetAt: daily.resetAt } : {}),
-      ...(daily.exhaustedUntil > now ? { exhaustedUntil: daily.exhaustedUntil } : {}),
-      reserve,
-      reserveInForce: reserve > 0 && daily.remaining !== undefined && daily.remaining <= reserve,
-    },
+    account: window,
+    daily: { ...daily, reserveInForce: daily.reserve > 0 && daily.remaining !== undefined && daily.remaining <= daily.reserve },
   };
 }

@@ -1,7 +1,8 @@
 import { RequestStoppedError } from '../errors.js';
 import { POLICY, reasonDescription, refusedByAccount } from '../failures/index.js';
 import type { Attempt, PoolOutcome, RequestNeeds, Tier } from '../types.js';
-import { releaseSlot, reserveDay, settleSlot, shareAccountLimit, takeAccountSlot, type AccountSlot } from './account-slot.js';
+import type { AccountSlot } from '../account/account.js';
+import { takeSlot } from './account-step.js';
 import type { CandidateSelection } from './candidates.js';
 import { notCallable, skipLine } from './readiness.js';
 import { applyFailure, applyNote, applySuccess, noteCallSent, noteProbe } from './model-outcome.js';
@@ -113,18 +114,11 @@ async function tryCandidates<T>(
       return tryCandidates(run, claimProbe(rt, select(run, tier, needs)), tier, needs, attemptFn);
     }
 
-    const slot = await takeAccountSlot(run, modelId);
-    if (slot === 'blocked') continue; // skipped (without a call) at the top of the loop
+    // The account checks the model again right before it takes a slot, and after every wait for one:
+    // another request may have cooled, removed or filled it meanwhile.
+    const slot = await takeSlot(run, modelId, () => !skipNow(run, selection, modelId, isLast));
+    if (slot === 'again') continue; // skipped (without a call) at the top of the loop
     if (slot === 'deadline') return undefined;
-    // The wait may have been long: another request may have cooled, removed or filled this model.
-    const late = skipNow(run, selection, modelId, isLast);
-    if (late) {
-      releaseSlot(rt, slot);
-      run.pushOnce(late, tier);
-      index++;
-      continue;
-    }
-    if (!reserveDay(run, modelId, slot)) continue;
 
     const next = await callOnce(run, modelId, attemptFn, slot, tier, selection.probes?.has(modelId) === true);
     if (next.done) return next.outcome;
@@ -183,13 +177,13 @@ async function callOnce<T>(
   run: Run,
   modelId: string,
   attemptFn: AttemptFn<T>,
-  slot: AccountSlot,
+  slot: AccountSlot | undefined,
   tier: Tier,
   probe = false,
 ): Promise<CallStep<T>> {
   const { rt } = run;
   if (run.signal?.aborted) {
-    releaseSlot(rt, slot);
+    if (slot) rt.account.release(slot);
     run.abort(run.signal.reason);
   }
   const fullTimeoutMs = run.opts.attemptTimeoutMs ?? rt.policy.attemptTimeoutMs;
@@ -206,10 +200,10 @@ async function callOnce<T>(
   // What the attempt learned about the model; a first refusal of the `reasoning` parameter is asked again without it.
   const askAgain = applyNote(rt, modelId, note, endedAt);
   const effort = note.effort ? { effort: note.effort } : {};
-  // OpenRouter counts every free call against the day, failed ones included: counted before the call.
+  // OpenRouter counts every free call against the day, failed ones included: the slot counted it.
   // The slot moves to the answer's time; an answer that was not an account refusal confirms it.
-  const settle = (accepted: boolean) => settleSlot(rt, slot, endedAt, accepted);
-  const waitedMs = slot.waitedMs;
+  const settle = (accepted: boolean) => slot && rt.account.settle(slot, endedAt, accepted);
+  const waitedMs = slot?.waitedMs ?? 0;
 
   if (result) {
     settle(true);
@@ -255,21 +249,13 @@ async function callOnce<T>(
 
   switch (POLICY[failure.reason]) {
     case 'wait':
-      // Account-wide: every free model shares the window. The next acquire waits; then this model again.
-      rt.pacer.observe429(failure, endedAt);
-      shareAccountLimit(rt, failure, endedAt);
+      // Account-wide: every free model shares the window. The next slot waits; then this model again.
+      rt.account.observe(failure, endedAt);
       return { done: false, advance: false };
     case 'stop_free': {
       // Account-wide until the reset: no other free model can answer, so none is called.
-      rt.quota.observe429(failure, endedAt);
-      shareAccountLimit(rt, failure, endedAt);
-      const check = rt.quota.check(endedAt);
-      run.dailyBlock = {
-        resetAt: check.ok ? (failure.retryAt ?? endedAt) : check.resetAt,
-        limit: failure.rateLimitLimit,
-        serverMessage: failure.message,
-        status: failure.status,
-      };
+      const block = rt.account.observe(failure, endedAt) ?? { kind: 'day', resetAt: failure.retryAt ?? endedAt };
+      run.block(block, { message: failure.message, status: failure.status });
       return { done: false, advance: true };
     }
     case 'stop':

@@ -1,3 +1,4 @@
+import type { AccountBlock } from '../account/account.js';
 import { PoolAbortedError, type FreeModelPoolError } from '../errors.js';
 import { redactError, redactSecrets } from '../failures/index.js';
 import type { Attempt, Tier } from '../types.js';
@@ -18,7 +19,7 @@ export class Run {
   totalWaited = 0;
   calls = 0;
   stopNote = '';
-  /** Set once an account-wide limit blocks free models: later free candidates are skipped without a call. */
+  /** Set once an account-wide limit blocks free models (`block`): later free candidates are skipped without a call. */
   dailyBlock: DailyBlock | undefined;
   minuteBlock: MinuteBlock | undefined;
   /** Why the request moved to another tier; the first trail line of that tier says it. */
@@ -66,6 +67,23 @@ export class Run {
       break;
     }
     this.push(a, tier);
+  }
+
+  /**
+   * The one place an account block is recorded: the day (or the reply reserve) until its reset, or
+   * the window beyond the wait allowed; with the server's words when a call got the daily 429.
+   */
+  block(b: AccountBlock, server?: { message: string; status?: number }): void {
+    if (b.kind === 'minute') {
+      this.minuteBlock = { retryAt: b.retryAt, message: b.message };
+      return;
+    }
+    this.dailyBlock = {
+      resetAt: b.resetAt,
+      ...(b.limit !== undefined ? { limit: b.limit } : {}),
+      ...(b.kind === 'reserve' ? { reserveHeld: { remaining: b.remaining, reserve: b.reserve } } : {}),
+      ...(server ? { serverMessage: server.message, ...(server.status !== undefined ? { status: server.status } : {}) } : {}),
+    };
   }
 
   fail(error: FreeModelPoolError): never {

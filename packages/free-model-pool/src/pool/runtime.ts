@@ -1,6 +1,6 @@
-import type { AccountPacer, CooldownLadder, DailyQuota, WaitQueue } from '../limits/index.js';
+import type { Account } from '../account/account.js';
+import type { CooldownLadder, WaitQueue } from '../limits/index.js';
 import type { PoolDefinition, PoolPolicy } from '../settings.js';
-import type { LedgerLink } from '../state/ledger-link.js';
 import type { PoolStore } from '../state/store.js';
 import type { PoolEvent, PoolEventListener } from './requests.js';
 
@@ -14,14 +14,12 @@ export interface PoolRuntime {
   /** Where requests wait for capacity, one timer per moment (built on `sleep`). */
   waits: WaitQueue;
   getPool: () => PoolDefinition;
-  pacer: AccountPacer;
-  quota: DailyQuota;
+  /** The account's free-model limits (the window, the day, the reserve): wherever they are kept. */
+  account: Account;
   ladder: CooldownLadder;
   /** Strings scrubbed from every message the pool emits or throws (the API key). */
   secrets: readonly (string | undefined)[];
   onEvent?: PoolEventListener;
-  /** The account and model health shared with other processes on the key, when configured. */
-  ledger?: LedgerLink;
 }
 
 /**

@@ -39,7 +39,7 @@ export function soonestCallable(rt: PoolRuntime, tier: Tier, needs: RequestNeeds
     at = Math.min(...back);
   }
   const free = s.candidates.length > 0 ? s.candidates.every(countsAsFreeCall) : true;
-  return free ? Math.max(at, rt.pacer.reopensAt(now)) : at;
+  return free ? Math.max(at, rt.account.opensAt(now)) : at;
 }
 
 /** When retrying the tier can first succeed; undefined when a retry could succeed right now, or none ever will. */

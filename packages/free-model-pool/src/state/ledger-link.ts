@@ -1,4 +1,4 @@
-import type { AccountWindowState, DailyState, ModelHealth } from '../types.js';
+import type { ModelHealth } from '../types.js';
 import {
   DEFAULT_SHARED_STATE_POLICY,
   type LedgerDaily,
@@ -25,10 +25,11 @@ export interface LedgerLinkOptions {
 }
 
 /**
- * The pool's side of a shared ledger. The in-memory store stays the working copy (the run loop
- * reads health synchronously); this link takes account slots and daily units from the ledger when
- * it answers, publishes health changes behind the calls, and merges what other processes published
- * (it comes back with every reservation) into the local store.
+ * The pool's side of a shared ledger: every operation bounded in time, with one outage at a time.
+ * The in-memory store stays the working copy of model health (the run loop reads it synchronously);
+ * this link publishes health changes behind the calls and merges what other processes published (it
+ * comes back with every reservation) into the local store. The account's side (slots, the day) is
+ * account/fleet-account.ts, which calls the ledger through this link.
  *
  * When the ledger fails or takes longer than `timeoutMs`, the link goes offline: the pool paces and
  * counts from local state (the caller's fallback), one warning says so, and one operation tries
@@ -51,6 +52,8 @@ export class LedgerLink {
   private readonly pending = new Map<string, ModelHealth>();
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
   private publishing: Promise<void> = Promise.resolve();
+  /** Writes sent without waiting (release, settle, the server's 429s, offline calls). */
+  private readonly writes = new Set<Promise<void>>();
   /** Local daily units spent while offline; charged to the ledger when it is back. */
   private offlineCalls = 0;
   /** When other processes' health was last merged (local clock); a pull in flight is shared. */
@@ -80,11 +83,10 @@ export class LedgerLink {
   }
 
   /**
-   * A slot and a daily unit in one atomic step, or undefined when the ledger cannot be used now
-   * (the caller falls back to the local pacer and quota). Mirrors the result into the local store,
-   * so status displays and a later outage start from the fleet's view.
+   * A slot and a daily unit in one atomic step, or undefined when the ledger cannot be used now (the
+   * caller falls back to local state). Other processes' health that comes back is merged first.
    */
-  async reserve(request: Omit<LedgerReserveRequest, 'localNow'>): Promise<(LedgerReservation & { mirroredAt?: number }) | undefined> {
+  async reserve(request: Omit<LedgerReserveRequest, 'localNow'>): Promise<LedgerReservation | undefined> {
     if (!this.online) return undefined;
     const localNow = this.now();
     const result = await this.attempt(
@@ -92,25 +94,16 @@ export class LedgerLink {
       // A reservation that wins after the pool stopped waiting would hold a slot and a daily unit
       // no call uses: it goes back.
       (late) => {
-        if (late.ok) void this.attempt(() => this.ledger.release(late.slotId));
+        if (late.ok) this.write(() => this.ledger.release(late.slotId));
       },
     );
     if (!result) return undefined;
     this.merge(result.health);
     this.mergedAt = localNow;
-    if (result.ok) {
-      if (result.frontier) {
-        let resolve!: () => void;
-        const answered = new Promise<void>((r) => (resolve = r));
-        this.frontiers.set(result.slotId, { answered, resolve });
-      }
-      // The local copy of the slot, at the moment the answer came: release and settle find it by that time.
-      const mirroredAt = this.now();
-      this.mirrorSlot(mirroredAt);
-      if (result.daily) this.mirrorDaily(result.daily, mirroredAt);
-      return { ...result, mirroredAt };
-    } else if (result.blocked === 'daily') {
-      this.mirrorDaily({ limit: result.limit, remaining: 0, resetInMs: result.resetInMs }, localNow);
+    if (result.ok && result.frontier) {
+      let resolve!: () => void;
+      const answered = new Promise<void>((r) => (resolve = r));
+      this.frontiers.set(result.slotId, { answered, resolve });
     }
     return result;
   }
@@ -120,13 +113,18 @@ export class LedgerLink {
     this.offlineCalls++;
   }
 
+  /** A unit noted offline went back unused (no call was sent with it). */
+  forgetOfflineCall(): void {
+    this.offlineCalls = Math.max(0, this.offlineCalls - 1);
+  }
+
   release(slotId: string): void {
     this.answerFrontier(slotId);
-    void this.attempt(() => this.ledger.release(slotId));
+    this.write(() => this.ledger.release(slotId));
   }
 
   settle(slotId: string, outcome: LedgerSettle): void {
-    void this.attempt(() => this.ledger.settle(slotId, outcome)).finally(() => this.answerFrontier(slotId));
+    this.write(() => this.ledger.settle(slotId, outcome)).finally(() => this.answerFrontier(slotId));
   }
 
   /** Settles when this process's call beyond the confirmed count is answered; undefined when it has none. */
@@ -140,11 +138,11 @@ export class LedgerLink {
   }
 
   blockMinute(block: LedgerMinuteBlock): void {
-    if (this.online) void this.attempt(() => this.ledger.blockMinute(block));
+    if (this.online) this.write(() => this.ledger.blockMinute(block));
   }
 
   exhaustDay(resetInMs: number, limit?: number): void {
-    if (this.online) void this.attempt(() => this.ledger.exhaustDay(resetInMs, limit));
+    if (this.online) this.write(() => this.ledger.exhaustDay(resetInMs, limit));
   }
 
   async seedDaily(daily: LedgerDaily): Promise<void> {
@@ -169,8 +167,17 @@ export class LedgerLink {
     await this.pulling;
   }
 
-  /** Waits for health changes not yet published (tests, shutdown). */
+  /** A write the caller does not wait for; `flush` does. */
+  private write(op: () => Promise<unknown>): Promise<void> {
+    const done = this.attempt(op).then(() => undefined);
+    this.writes.add(done);
+    void done.finally(() => this.writes.delete(done));
+    return done;
+  }
+
+  /** Waits for the writes in flight and the health changes not yet published (tests, shutdown). */
   async flush(): Promise<void> {
+    await Promise.all([...this.writes]);
     if (this.publishTimer) {
       clearTimeout(this.publishTimer);
       this.publishTimer = undefined;
@@ -223,7 +230,7 @@ export class LedgerLink {
     const spent = this.offlineCalls;
     this.offlineCalls = 0;
     this.info(`the shared pool state is reachable again; ${spent} free call(s) made meanwhile are charged to the shared day`);
-    if (spent > 0) void this.attempt(() => this.ledger.chargeDaily(spent));
+    if (spent > 0) this.write(() => this.ledger.chargeDaily(spent));
     // What this process learned meanwhile goes to the others.
     for (const [id, h] of this.local.listModelHealth()) this.pending.set(id, h);
     this.schedulePublish();
@@ -263,22 +270,5 @@ export class LedgerLink {
       if (mine && mine.updatedAt > remote.updatedAt) continue;
       this.local.setModelHealth(id, remote);
     }
-  }
-
-  private mirrorSlot(localNow: number): void {
-    const w: AccountWindowState = this.local.getAccountWindow() ?? { limit: Number.MAX_SAFE_INTEGER, sentAt: [], blockedUntil: 0 };
-    this.local.setAccountWindow({ ...w, sentAt: [...w.sentAt, localNow] });
-  }
-
-  private mirrorDaily(daily: LedgerDaily, localNow: number): void {
-    const prev = this.local.getDaily();
-    const resetAt = localNow + daily.resetInMs;
-    const next: DailyState = {
-      ...(daily.limit !== undefined ? { limit: daily.limit } : prev?.limit !== undefined ? { limit: prev.limit } : {}),
-      ...(daily.remaining !== undefined ? { remaining: daily.remaining } : {}),
-      resetAt,
-      exhaustedUntil: daily.remaining !== undefined && daily.remaining <= 0 ? resetAt : 0,
-    };
-    this.local.setDaily(next);
   }
 }

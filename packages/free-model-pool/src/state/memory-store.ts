@@ -1,14 +1,12 @@
-import type { AccountWindowState, DailyState, ModelHealth } from '../types.js';
+import type { ModelHealth } from '../types.js';
 import type { PoolStore } from './store.js';
 
 /**
- * The default store: everything in process memory, gone at exit. Values are copied in and out so a
+ * The default store of model health: in process memory, gone at exit. Values are copied in and out so a
  * caller mutating what it read cannot change the stored state behind the store's back.
  */
 export class MemoryStore implements PoolStore {
   private readonly health = new Map<string, ModelHealth>();
-  private accountWindow: AccountWindowState | undefined;
-  private daily: DailyState | undefined;
 
   getModelHealth(modelId: string): ModelHealth | undefined {
     const h = this.health.get(modelId);
@@ -21,22 +19,6 @@ export class MemoryStore implements PoolStore {
 
   listModelHealth(): Array<[string, ModelHealth]> {
     return [...this.health.entries()].map(([id, h]) => [id, copyHealth(h)]);
-  }
-
-  getAccountWindow(): AccountWindowState | undefined {
-    return this.accountWindow ? { ...this.accountWindow, sentAt: [...this.accountWindow.sentAt] } : undefined;
-  }
-
-  setAccountWindow(state: AccountWindowState): void {
-    this.accountWindow = { ...state, sentAt: [...state.sentAt] };
-  }
-
-  getDaily(): DailyState | undefined {
-    return this.daily ? { ...this.daily } : undefined;
-  }
-
-  setDaily(state: DailyState): void {
-    this.daily = { ...state };
   }
 
   clearRemoved(): void {

@@ -1,4 +1,4 @@
-import type { AccountWindowState, DailyState, ModelHealth } from '../types.js';
+import type { ModelHealth } from '../types.js';
 import type { PoolStore } from './store.js';
 
 /** The local store, with every health change also handed to the link for publishing. */
@@ -16,18 +16,6 @@ export class PublishingStore implements PoolStore {
   }
   listModelHealth(): Array<[string, ModelHealth]> {
     return this.inner.listModelHealth();
-  }
-  getAccountWindow(): AccountWindowState | undefined {
-    return this.inner.getAccountWindow();
-  }
-  setAccountWindow(state: AccountWindowState): void {
-    this.inner.setAccountWindow(state);
-  }
-  getDaily(): DailyState | undefined {
-    return this.inner.getDaily();
-  }
-  setDaily(state: DailyState): void {
-    this.inner.setDaily(state);
   }
   clearRemoved(): void {
     this.inner.clearRemoved();

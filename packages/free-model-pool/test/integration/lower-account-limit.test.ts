@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalAccount } from '@freepool/free-model-pool';
 import { startHarness, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
@@ -40,7 +41,7 @@ describe('an account limit lower than configured', () => {
     expect(minute429).toBeLessThanOrEqual(1);
     expect(stats.total).toBeLessThanOrEqual(41);
     // What it learned is kept in the store: the window's limit, and the calls it saw accepted.
-    expect(h.pool.store.getAccountWindow()).toMatchObject({ limit: 10, confirmed: 10 });
+    expect((h.pool.account as LocalAccount).book.getAccountWindow()).toMatchObject({ limit: 10, confirmed: 10 });
   });
 
   it('held at 10 per window and allowed to wait one window: every request is answered at the reset, not an answer late', async () => {
@@ -65,6 +66,6 @@ describe('an account limit lower than configured', () => {
     const r = await closedLoop(18, 6, (i) => h!.pool.generateText({ tier: 'small', prompt: `request ${i}` }));
     expect(r.ok).toBe(18);
     expect(h.sim.stats().calls.filter((c) => c.kind === 'per_minute_429')).toEqual([]);
-    expect(h.pool.store.getAccountWindow()?.confirmed).toBe(6);
+    expect((h.pool.account as LocalAccount).book.getAccountWindow()?.confirmed).toBe(6);
   });
 });

@@ -1,46 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { FreeModelPoolError } from '../../src/errors.js';
 import { AccountPacer } from '../../src/limits/index.js';
-import { MemoryStore } from '../../src/state/index.js';
+import { AccountBook } from '../../src/account/index.js';
 
 const policy = { freeRequestsPerWindow: 20, rateWindowMs: 60_000 };
 
-/** A fake clock: sleep advances time instead of waiting. */
-function fakeClock(start = 1_000_000) {
-  let t = start;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    advance: (ms: number) => {
-      t += ms;
-    },
-    sleeps,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      t += ms;
-    },
-  };
-}
-
 describe('AccountPacer', () => {
   it('settle() moves a slot to when the answer arrived, so it blocks the window that long', async () => {
-    const pacer = new AccountPacer(new MemoryStore(), { freeRequestsPerWindow: 1, rateWindowMs: 1_000 });
-    const { reservedAt } = await pacer.acquire({ now: () => 0, sleep: async () => {}, maxWaitMs: 0 });
-    pacer.settle(reservedAt, 400); // a slow call: the server counted it at 400
+    const pacer = new AccountPacer(new AccountBook(), { freeRequestsPerWindow: 1, rateWindowMs: 1_000 });
+    expect(pacer.reserve(0).ok).toBe(true);
+    pacer.settle(0, 400); // a slow call: the server counted it at 400
     expect(pacer.reserve(1_000)).toEqual({ ok: false, waitUntil: 1_400 });
     expect(pacer.reserve(1_400).ok).toBe(true);
   });
 
   it('release() gives back a slot no call was sent with', async () => {
-    const pacer = new AccountPacer(new MemoryStore(), { freeRequestsPerWindow: 1, rateWindowMs: 1_000 });
-    const { reservedAt } = await pacer.acquire({ now: () => 0, sleep: async () => {}, maxWaitMs: 0 });
+    const pacer = new AccountPacer(new AccountBook(), { freeRequestsPerWindow: 1, rateWindowMs: 1_000 });
+    expect(pacer.reserve(0).ok).toBe(true);
     expect(pacer.reserve(10).ok).toBe(false);
-    pacer.release(reservedAt);
+    pacer.release(0);
     expect(pacer.reserve(10).ok).toBe(true);
   });
 
   it('never grants more than 20 in a window, even to 50 concurrent callers', async () => {
-    const store = new MemoryStore();
+    const store = new AccountBook();
     const pacer = new AccountPacer(store, policy);
     const results = await Promise.all(Array.from({ length: 50 }, async () => pacer.reserve(1_000)));
     expect(results.filter((r) => r.ok)).toHaveLength(20);
@@ -52,7 +34,7 @@ describe('AccountPacer', () => {
   });
 
   it('the sliding window holds across any 60 s span', () => {
-    const pacer = new AccountPacer(new MemoryStore(), policy);
+    const pacer = new AccountPacer(new AccountBook(), policy);
     const granted: number[] = [];
     for (let t = 0; t < 300_000; t += 500) if (pacer.reserve(t).ok) granted.push(t);
     for (const start of granted) {
@@ -62,7 +44,7 @@ describe('AccountPacer', () => {
   });
 
   it('a per-minute 429 blocks until the reset and lowers the limit to X-RateLimit-Limit', () => {
-    const store = new MemoryStore();
+    const store = new AccountBook();
     const pacer = new AccountPacer(store, policy);
     pacer.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: 30_000, rateLimitLimit: 16 }, 10_000);
     expect(pacer.reserve(10_000)).toEqual({ ok: false, waitUntil: 30_000 });
@@ -73,83 +55,18 @@ describe('AccountPacer', () => {
   });
 
   it('a 429 without a reset blocks for one window; other reasons and higher limits are ignored', () => {
-    const pacer = new AccountPacer(new MemoryStore(), policy);
+    const pacer = new AccountPacer(new AccountBook(), policy);
     pacer.observe429({ reason: 'account_daily_limit', message: 'd', rateLimitLimit: 50 }, 0);
     expect(pacer.reserve(0).ok).toBe(true);
     pacer.observe429({ reason: 'account_minute_limit', message: 'm', rateLimitLimit: 500 }, 1_000);
     expect(pacer.reserve(1_000)).toEqual({ ok: false, waitUntil: 61_000 });
     expect(pacer.state(61_000).limit).toBe(20);
   });
-
-  it('acquire waits for capacity and reports the wait', async () => {
-    const clock = fakeClock(0);
-    const pacer = new AccountPacer(new MemoryStore(), policy);
-    for (let i = 0; i < 20; i++) expect(pacer.reserve(0).ok).toBe(true);
-    clock.advance(10_000);
-    const r = await pacer.acquire({ now: clock.now, sleep: clock.sleep, maxWaitMs: 60_000 });
-    expect(r.waitedMs).toBe(50_000);
-    expect(clock.sleeps).toEqual([50_000]);
-  });
-
-  it('acquire throws a typed error without sleeping when the wait would exceed maxWaitMs', async () => {
-    const clock = fakeClock(0);
-    const pacer = new AccountPacer(new MemoryStore(), policy);
-    pacer.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: 45_000 }, 0);
-    const err = await pacer.acquire({ now: clock.now, sleep: clock.sleep, maxWaitMs: 30_000 }).catch((e) => e);
-    expect(FreeModelPoolError.isInstance(err)).toBe(true);
-    expect(err).toMatchObject({ reason: 'account_minute_limit', retryAt: 45_000 });
-    expect(err.message).toMatch(/rate limit/i);
-    expect(clock.sleeps).toEqual([]);
-  });
-
-  it('an abort during the wait rejects at once with the abort reason', async () => {
-    const pacer = new AccountPacer(new MemoryStore(), policy);
-    const now = () => 0;
-    pacer.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: 50_000 }, 0);
-    const controller = new AbortController();
-    // A sleep that ignores the signal and never ends: the abort alone must settle acquire.
-    const never = () => new Promise<void>(() => {});
-    const p = pacer.acquire({ now, sleep: never, signal: controller.signal, maxWaitMs: 60_000 });
-    setTimeout(() => controller.abort(new DOMException('stop', 'AbortError')), 1);
-    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
-  });
-
-  it('an already-aborted signal rejects before reserving a slot', async () => {
-    const store = new MemoryStore();
-    const pacer = new AccountPacer(store, policy);
-    const controller = new AbortController();
-    controller.abort();
-    const err = await pacer.acquire({ now: () => 0, sleep: async () => {}, signal: controller.signal, maxWaitMs: 1 }).catch((e) => e);
-    // The signal's own reason: abort() without one gives a DOMException named AbortError.
-    expect(err).toBeInstanceOf(DOMException);
-    expect(err.name).toBe('AbortError');
-    expect(err).toBe(controller.signal.reason);
-    expect(store.getAccountWindow()).toBeUndefined();
-  });
 });
 
-describe('AccountPacer under real concurrency', () => {
-  it('50 concurrent acquire calls on a compressed window never exceed 20 per window', async () => {
-    const windowMs = 40;
-    const pacer = new AccountPacer(new MemoryStore(), { freeRequestsPerWindow: 20, rateWindowMs: windowMs });
-    const granted: number[] = [];
-    const reserve = pacer.reserve.bind(pacer);
-    pacer.reserve = (now: number) => {
-      const r = reserve(now);
-      if (r.ok) granted.push(now);
-      return r;
-    };
-    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-    await Promise.all(Array.from({ length: 50 }, () => pacer.acquire({ now: Date.now, sleep, maxWaitMs: 5_000 })));
-    expect(granted).toHaveLength(50);
-    granted.sort((a, b) => a - b);
-    for (const start of granted) {
-      expect(granted.filter((g) => g >= start && g < start + windowMs).length).toBeLessThanOrEqual(20);
-    }
-  });
-
+describe('AccountPacer and the server window', () => {
   it('a per-minute reset more than one window away (server clock ahead of ours) blocks for one window only', () => {
-    const pacer = new AccountPacer(new MemoryStore(), policy);
+    const pacer = new AccountPacer(new AccountBook(), policy);
     const now = 1_000_000;
     // Our clock is 10 minutes behind the server's: its "reset in under a minute" reads as 11 minutes away.
     pacer.observe429({ reason: 'account_minute_limit', message: 'm', retryAt: now + 11 * 60_000 }, now);
@@ -162,7 +79,7 @@ describe('AccountPacer under real concurrency', () => {
     const limited = (retryAt: number) => ({ reason: 'account_minute_limit' as const, message: 'm', retryAt, rateLimitLimit: 10 });
 
     it('a new window takes the full limit at its boundary, though the last window answered less than a window ago', () => {
-      const pacer = new AccountPacer(new MemoryStore(), policy);
+      const pacer = new AccountPacer(new AccountBook(), policy);
       for (let i = 0; i < 10; i++) {
         expect(pacer.reserve(1_000 + i).ok).toBe(true);
         pacer.settle(1_000 + i, 5_000 + i);
@@ -178,7 +95,7 @@ describe('AccountPacer under real concurrency', () => {
     });
 
     it('a call still in flight at a boundary, or answered just before it, counts in the new window too', () => {
-      const pacer = new AccountPacer(new MemoryStore(), policy);
+      const pacer = new AccountPacer(new AccountBook(), policy);
       pacer.observe429(limited(60_000), 30_000);
       // Edge at 61 000: windows [61 000, 121 000), [121 000, 181 000) …
       for (let i = 0; i < 10; i++) expect(pacer.reserve(100_000 + i).ok).toBe(true);
@@ -192,7 +109,7 @@ describe('AccountPacer under real concurrency', () => {
     });
 
     it('a reset already past moves the boundary later; one more than a window away goes back to the sliding count', () => {
-      const pacer = new AccountPacer(new MemoryStore(), policy);
+      const pacer = new AccountPacer(new AccountBook(), policy);
       // The server's clock is behind ours: its reset reads as 500 ms ago.
       pacer.observe429(limited(59_500), 60_000);
       expect(pacer.state(60_000).serverWindowEdge).toBe(61_000);

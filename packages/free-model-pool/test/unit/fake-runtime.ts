@@ -1,4 +1,5 @@
-import { AccountPacer, CooldownLadder, DailyQuota, WaitQueue } from '../../src/limits/index.js';
+import { AccountBook, LocalAccount } from '../../src/account/index.js';
+import { CooldownLadder, WaitQueue } from '../../src/limits/index.js';
 import { resolvePolicy } from '../../src/pool/pool-validation.js';
 import type { PoolRuntime } from '../../src/pool/runtime.js';
 import { MemoryStore } from '../../src/state/index.js';
@@ -13,17 +14,19 @@ export function fakeRuntime(policyOverrides: Parameters<typeof resolvePolicy>[0]
   const sleep = async (ms: number) => {
     t += ms;
   };
+  const now = () => t;
+  const waits = new WaitQueue(now, sleep);
+  const account = new LocalAccount({ book: new AccountBook(), policy, now, waits });
   const rt: PoolRuntime = {
     policy,
     store,
-    now: () => t,
+    now,
     sleep,
-    waits: new WaitQueue(() => t, sleep),
+    waits,
     getPool: () => ({ tiers: { small, large: [], vision: [] }, models: {} }),
-    pacer: new AccountPacer(store, policy),
-    quota: new DailyQuota(store, policy),
+    account,
     ladder: new CooldownLadder(policy, () => 0.5),
     secrets: [],
   };
-  return { rt, advance: (ms: number) => (t += ms), now: () => t };
+  return { rt, account, advance: (ms: number) => (t += ms), now };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AccountBook } from '../../src/account/index.js';
 import { MemoryStore } from '../../src/state/index.js';
 
 describe('MemoryStore', () => {
@@ -12,7 +13,10 @@ describe('MemoryStore', () => {
     expect(s.listModelHealth().map(([id]) => id).sort()).toEqual(['a/b:free', 'c/d:free']);
     s.clearRemoved();
     expect(s.listModelHealth().map(([id]) => id)).toEqual(['a/b:free']);
+  });
 
+  it('an account book keeps copies of the window and the day', () => {
+    const s = new AccountBook();
     s.setAccountWindow({ limit: 20, sentAt: [1, 2], blockedUntil: 0 });
     s.getAccountWindow()!.sentAt.push(3);
     expect(s.getAccountWindow()!.sentAt).toEqual([1, 2]);

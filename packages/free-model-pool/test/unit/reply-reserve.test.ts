@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DailyQuota } from '../../src/limits/index.js';
-import { MemoryStore } from '../../src/state/index.js';
+import { AccountBook } from '../../src/account/index.js';
 
 const NOON = Date.parse('2026-05-20T12:00:00Z');
 const MIDNIGHT = Date.parse('2026-05-21T00:00:00Z');
 
 function quotaWith(remaining: number, policy: ConstructorParameters<typeof DailyQuota>[1]) {
-  const q = new DailyQuota(new MemoryStore(), policy);
+  const q = new DailyQuota(new AccountBook(), policy);
   q.seedFromKeyStatus({ limit: 50, remaining }, NOON);
   return q;
 }
@@ -27,7 +27,7 @@ describe('DailyQuota: the reply reserve', () => {
   it('an explicit dailyReserve wins; 0 turns it off; an unknown limit holds nothing', () => {
     expect(quotaWith(5, { dailyReserve: 3, dailyReserveShare: 0.9 }).heldForReplies(NOON)).toBe(3);
     expect(quotaWith(1, { dailyReserve: 0, dailyReserveShare: 0.2 }).check(NOON, 'background')).toEqual({ ok: true });
-    const unknown = new DailyQuota(new MemoryStore(), { dailyReserveShare: 0.2 });
+    const unknown = new DailyQuota(new AccountBook(), { dailyReserveShare: 0.2 });
     expect(unknown.heldForReplies(NOON)).toBe(0);
     expect(unknown.check(NOON, 'background')).toEqual({ ok: true });
   });

@@ -16,7 +16,7 @@ describe('request validation', () => {
     const err = await p.generateText({ tier: 'small', prompt: 'hi', maxOutputTokens: n }).catch((e) => e);
     expect(PoolConfigError.isInstance(err)).toBe(true);
     expect(err.setting).toBe('maxOutputTokens');
-    expect(p.store.getDaily()?.remaining ?? 5).toBe(5);
+    expect(p.status().daily.remaining).toBe(5);
   });
 
   it('a temperature that is not a number is refused up front', async () => {

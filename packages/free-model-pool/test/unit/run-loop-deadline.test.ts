@@ -6,8 +6,8 @@ import { fakeRuntime, MODEL } from './fake-runtime.js';
 
 describe('the request deadline and the account window', () => {
   it('a wait for the window that ends at the deadline makes no call (it could only time out, and would still count)', async () => {
-    const { rt, now } = fakeRuntime({ freeRequestsPerWindow: 1, rateWindowMs: 10_000, maxWaitMs: 60_000, dailyLimit: 10 });
-    rt.pacer.reserve(now()); // the only slot of this window was just used by another request
+    const { rt, account, now } = fakeRuntime({ freeRequestsPerWindow: 1, rateWindowMs: 10_000, maxWaitMs: 60_000, dailyLimit: 10 });
+    account.pacer.reserve(now()); // the only slot of this window was just used by another request
     let calls = 0;
     const attempt: AttemptFn<string> = async () => {
       calls++;
@@ -21,14 +21,14 @@ describe('the request deadline and the account window', () => {
     expect(PoolExhaustedError.isInstance(err)).toBe(true);
     expect(err.message).toMatch(/deadline/);
     // No call was made, so the day's count and the window are untouched.
-    expect(rt.quota.state(now()).remaining).toBe(10);
-    expect(rt.pacer.state(now()).sentAt).toHaveLength(0);
+    expect(account.quota.state(now()).remaining).toBe(10);
+    expect(account.pacer.state(now()).sentAt).toHaveLength(0);
   });
 
   it('retryAt is never in the past: a slow paid model tried after the window filled does not leave a stale retry time', async () => {
     const PAID = 'openai/gpt-4o-mini';
-    const { rt, now, advance } = fakeRuntime({ freeRequestsPerWindow: 1, rateWindowMs: 10_000, maxWaitMs: 1_000 }, [MODEL, PAID]);
-    rt.pacer.reserve(now()); // the window is full for 10 s: the free model is skipped without a call
+    const { rt, account, now, advance } = fakeRuntime({ freeRequestsPerWindow: 1, rateWindowMs: 10_000, maxWaitMs: 1_000 }, [MODEL, PAID]);
+    account.pacer.reserve(now()); // the window is full for 10 s: the free model is skipped without a call
     const attempt: AttemptFn<string> = async (model) => {
       expect(model).toBe(PAID);
       advance(30_000); // the pinned paid model takes 30 s, then fails

@@ -44,7 +44,7 @@ export async function handleStatus(_req: RouteRequest, res: RouteResponse, runti
       ...log.wallCounts(),
     },
     // Shared with every agent on the key (null: this process only); reachable false during an outage.
-    sharedState: entry.sharedState ? { ...entry.sharedState, reachable: !entry.pool.ledger?.inOutage } : null,
+    sharedState: entry.sharedState ? { ...entry.sharedState, reachable: entry.pool.account.view(status.at).shared?.reachable ?? true } : null,
     requests: log.recent(),
     callsLastHour: { windowMs: log.historyWindowMs, models: log.callsPerModel() },
   };

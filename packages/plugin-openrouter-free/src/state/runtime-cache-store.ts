@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { MemoryStore, type AccountWindowState, type DailyState, type ModelHealth, type PoolStore } from '@freepool/free-model-pool';
+import { MemoryStore, type ModelHealth, type PoolStore } from '@freepool/free-model-pool';
 import { z } from 'zod';
 
 /** Cache key of a runtime's pool state; per base URL, so the simulator's state never mixes with OpenRouter's. */
@@ -33,20 +33,17 @@ const healthSchema = z.object({
 
 const persistedSchema = z.object({
   version: z.literal(1),
+  // Entries an earlier release wrote also hold the account's window and day; they are read past:
+  // the account lives in the shared state (or, for this process only, in memory).
   health: z.array(z.tuple([z.string(), healthSchema])),
-  accountWindow: z.object({ limit: z.number(), sentAt: z.array(z.number()), blockedUntil: z.number(), confirmed: z.number().optional(), serverWindowEdge: z.number().optional() })
-    .optional(),
-  daily: z
-    .object({ limit: z.number().optional(), remaining: z.number().optional(), resetAt: z.number().optional(), exhaustedUntil: z.number() })
-    .optional(),
 });
 
 type PersistedPoolState = z.infer<typeof persistedSchema>;
 
 /**
- * The pool's state kept in the agent's database cache (`runtime.getCache`/`setCache`), so a restart
- * does not forget that a model is cooling down, how many calls the account made this minute, or that
- * the daily cap is reached, and spend the user's quota finding out again.
+ * The models' health kept in the agent's database cache (`runtime.getCache`/`setCache`), so a restart
+ * does not forget that a model is cooling down and spend the user's quota finding out again. (The
+ * account's window and day are kept by the account: in the shared state when there is a database.)
  *
  * Reads and writes go to an in-memory copy (the engine's store interface is synchronous); a change
  * schedules one write behind it. A 404 removal is not restored: the engine's rule is that a removed
@@ -109,8 +106,6 @@ export class RuntimeCacheStore implements PoolStore {
       if (health.removed || this.memory.getModelHealth(id)) continue;
       this.memory.setModelHealth(id, health as ModelHealth);
     }
-    if (parsed.data.accountWindow && !this.memory.getAccountWindow()) this.memory.setAccountWindow(parsed.data.accountWindow);
-    if (parsed.data.daily && !this.memory.getDaily()) this.memory.setDaily(parsed.data.daily);
   }
 
   getModelHealth(modelId: string): ModelHealth | undefined {
@@ -122,20 +117,6 @@ export class RuntimeCacheStore implements PoolStore {
   }
   listModelHealth(): Array<[string, ModelHealth]> {
     return this.memory.listModelHealth();
-  }
-  getAccountWindow(): AccountWindowState | undefined {
-    return this.memory.getAccountWindow();
-  }
-  setAccountWindow(state: AccountWindowState): void {
-    this.memory.setAccountWindow(state);
-    this.schedule();
-  }
-  getDaily(): DailyState | undefined {
-    return this.memory.getDaily();
-  }
-  setDaily(state: DailyState): void {
-    this.memory.setDaily(state);
-    this.schedule();
   }
   clearRemoved(): void {
     this.memory.clearRemoved();
@@ -166,14 +147,7 @@ export class RuntimeCacheStore implements PoolStore {
   }
 
   private snapshot(): PersistedPoolState {
-    const accountWindow = this.memory.getAccountWindow();
-    const daily = this.memory.getDaily();
-    return {
-      version: 1,
-      health: this.memory.listModelHealth(),
-      ...(accountWindow ? { accountWindow } : {}),
-      ...(daily ? { daily } : {}),
-    };
+    return { version: 1, health: this.memory.listModelHealth() };
   }
 }
 

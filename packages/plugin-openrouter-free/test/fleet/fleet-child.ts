@@ -70,7 +70,7 @@ for await (const line of lines) {
     for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
     reply({ counts, sharedWarnings: sharedWarnings(), rejoins: rejoins() });
   } else if (msg.cmd === 'flush') {
-    for (const rt of agents) await getPoolEntry(rt)?.pool?.ledger?.flush();
+    for (const rt of agents) await getPoolEntry(rt)?.pool?.account.flush();
     reply({ flushed: true });
   } else if (msg.cmd === 'stop') {
     await new Promise((r) => setTimeout(r, 200)); // useModel's unawaited database log

@@ -34,7 +34,7 @@ describe('two agents on the same key and PGlite database', () => {
   it('do not call a model the other agent has just cooled', async () => {
     sim.failNext(SMALL[0]!, 'upstream_429');
     expect(await first.useModel(ModelType.TEXT_SMALL, { prompt: 'one' })).toContain(SMALL[1]!);
-    await getPoolEntry(first)?.pool?.ledger?.flush();
+    await getPoolEntry(first)?.pool?.account.flush();
     expect(await second.useModel(ModelType.TEXT_SMALL, { prompt: 'two' })).toContain(SMALL[1]!);
     expect(sim.stats().calls.map((c) => `${c.model} ${c.status}`)).toEqual([`${SMALL[0]} 429`, `${SMALL[1]} 200`, `${SMALL[1]} 200`]);
     // The second agent knows the cooldown the first one set, as its own status shows.
