@@ -83,7 +83,11 @@ export class DailyReserveError extends FreeModelPoolError {
   }
 }
 
-/** A reason whose policy is `stop` (auth, billing, bad request): no other model can help. */
+/**
+ * The request stopped because of the request or the account, not the models: a reason whose policy is
+ * `stop` (auth, billing, bad request), or a refused request (`request_rejected`) that one other model
+ * refused too or could not tell apart. No other model can help.
+ */
 export class RequestStoppedError extends FreeModelPoolError {
   constructor(...args: ConstructorParameters<typeof FreeModelPoolError>) {
     super(...args);

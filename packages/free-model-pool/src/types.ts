@@ -69,7 +69,8 @@ export type FailureReason =
   | 'auth' // 401: the key is wrong; no model will work
   | 'billing' // 402: negative balance; no model will work
   | 'moderation' // 403: input flagged by one provider's moderation
-  | 'model_gone' // 404 "No endpoints found", or an unknown model id: leave the pool
+  | 'model_gone' // 404 "No endpoints found", an unknown model id, a free variant that ended: leave the pool
+  | 'excluded_by_settings' // the account's own OpenRouter settings (privacy, provider routing) rule out every endpoint of the model: leave the pool
   | 'context_too_long' // prompt exceeds this model's context: try a larger one
   | 'unsupported_input' // this model cannot take the input (image to a text-only model): try another
   | 'invalid_output' // unparseable JSON for an object request, or empty text
@@ -77,7 +78,8 @@ export type FailureReason =
   | 'server_error' // 5xx, or a provider error relayed without a more specific cause
   | 'network_error' // no HTTP response at all (refused, reset, DNS), or the connection broke mid-answer
   | 'truncated' // the answer ended without a finish reason: cut off (a stream without its last event)
-  | 'bad_request' // 400 the request itself is wrong; another model will not fix it
+  | 'bad_request' // the request itself is wrong, for certain (not the API at all; an image the provider could not use): stop
+  | 'request_rejected' // a 4xx that names no limit, key, credit or model problem: the request, or this model; one other model tells which
   | 'reserve_held' // a background call while the day's last free calls are held for replies (no call made)
   | 'aborted'; // the caller aborted
 
@@ -90,9 +92,10 @@ export type CallPriority = 'reply' | 'background';
 /**
  * What the run loop does after a failure: `rotate` to the next candidate, `wait` for the account
  * window and try the same model again, `stop_free` (no free model can answer until the reset;
- * skip them all), or `stop` at once.
+ * skip them all), `confirm` (one other model, and only one, tells whether the request or the model
+ * is at fault; a second failure stops the request), or `stop` at once.
  */
-export type FailurePolicy = 'rotate' | 'wait' | 'stop_free' | 'stop';
+export type FailurePolicy = 'rotate' | 'wait' | 'stop_free' | 'confirm' | 'stop';
 
 /** One classified failure. */
 export interface ClassifiedFailure {
@@ -171,7 +174,7 @@ export interface ModelHealth {
   cooldownUntil: number;
   /** Failures since the last success; picks the rung of the cooldown ladder. */
   consecutiveFailures: number;
-  /** Set when the model answered 404 / unknown id: out of the pool until the catalog is refreshed. */
+  /** Set when the model answered 404 / unknown id, or the account's settings exclude it: out of the pool until the catalog is refreshed. */
   removed: boolean;
   lastReason?: FailureReason;
   /** Exponentially weighted total time of recent answers, ms (limits/model-latency.ts). */

@@ -2,8 +2,10 @@
  * The account-wide free-model quotas: a per-"minute" window aligned like OpenRouter's (it resets at
  * the next multiple of the window) and a daily counter that failed calls also spend.
  */
+import type { ErrorDialect } from './dialects/dialect.js';
+import { accountDaily, accountPerMinute } from './dialects/limits.js';
 import type { AccountScenario } from './scenario.js';
-import { dailyLimit, perMinuteLimit, type WireError } from './wire-errors.js';
+import type { WireError } from './wire-errors.js';
 
 export const DEFAULT_PER_MINUTE = 20;
 export const DEFAULT_WINDOW_MS = 60_000;
@@ -32,6 +34,7 @@ export class AccountLimits {
   constructor(
     private readonly cfg: AccountScenario,
     private readonly now: () => number,
+    private readonly dialect: ErrorDialect = 'captured',
   ) {
     this.perMinute = cfg.perMinute ?? DEFAULT_PER_MINUTE;
     this.windowMs = cfg.windowMs ?? DEFAULT_WINDOW_MS;
@@ -55,20 +58,28 @@ export class AccountLimits {
     const t = this.now();
     this.rollDaily(t);
     const daily = this.cfg.daily;
-    if (daily !== undefined && this.dailyUsed >= daily) {
-      return { kind: 'daily_429', error: dailyLimit(daily, this.dailyResetAt, this.cfg.highBalance ?? false) };
-    }
+    if (daily !== undefined && this.dailyUsed >= daily) return { kind: 'daily_429', error: this.dailyRefusal() };
     this.dailyUsed++;
     const start = Math.floor(t / this.windowMs) * this.windowMs;
     if (start !== this.windowStart) {
       this.windowStart = start;
       this.windowCount = 0;
     }
-    if (this.windowCount >= this.perMinute) {
-      return { kind: 'per_minute_429', error: perMinuteLimit(this.reportedLimit, start + this.windowMs) };
-    }
+    if (this.windowCount >= this.perMinute) return { kind: 'per_minute_429', error: this.minuteRefusal() };
     this.windowCount++;
     return null;
+  }
+
+  /** The per-minute 429 as it would be sent now: its reset is the end of the current window. */
+  minuteRefusal(): WireError {
+    const start = Math.floor(this.now() / this.windowMs) * this.windowMs;
+    return accountPerMinute(this.dialect, this.reportedLimit, start + this.windowMs);
+  }
+
+  /** The daily 429 as it would be sent now. */
+  dailyRefusal(): WireError {
+    this.rollDaily(this.now());
+    return accountDaily(this.dialect, this.cfg.daily ?? REPORTED_DAILY_WHEN_UNLIMITED, this.dailyResetAt, this.cfg.highBalance ?? false);
   }
 
   /** The `free_model_daily_requests` block of `GET /api/v1/key`. */

@@ -7,7 +7,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countsAgainstFreeQuota, isExpired, acceptsImages, isRoutableFree, maxCompletionTokens, type CatalogEntry } from './catalog.js';
-import { decideBehavior, decideKind, providerFor, rejectsImages, type Decision, type ReplyFault } from './decisions.js';
+import { decideBehavior, decideKind, errorContext, providerFor, rejectsImages, type Decision, type ReplyFault } from './decisions.js';
+import { imageUnsupported, modelGone } from './dialects/availability.js';
+import { imageProblem } from './dialects/refusals.js';
 import { BodyTooLarge, bearerToken, readBody } from './http-util.js';
 import { ImageError, loadImage, type ImageInfo } from './images.js';
 import { pickLatency, randomToken } from './prng.js';
@@ -141,14 +143,15 @@ export class ChatHandler {
 
       // Gone and capability: decided before any quota is spent.
       let early: Decision | undefined;
+      const ctx = errorContext(id, behavior, state);
       if (behavior.gone || isExpired(entry, at)) {
-        early = { type: 'error', kind: 'gone', fallback: true, wire: wireError(404, `No endpoints found for ${id}.`) };
+        early = { type: 'error', kind: 'gone', fallback: true, wire: modelGone(ctx, 'no_endpoints') };
       } else if (id === FREE_ROUTER) {
         const routed = this.routeFree(chat);
         if (routed) servedEntry = routed;
-        else early = { type: 'error', kind: 'gone', fallback: true, wire: wireError(404, `No endpoints found for ${id}.`) };
+        else early = { type: 'error', kind: 'gone', fallback: true, wire: modelGone(ctx, 'no_endpoints') };
       } else if (rejectsImages(entry, chat)) {
-        early = { type: 'error', kind: 'image_unsupported', fallback: true, wire: wireError(404, 'No endpoints found that support image input') };
+        early = { type: 'error', kind: 'image_unsupported', fallback: true, wire: imageUnsupported(ctx) };
       }
       if (early) {
         record(early);
@@ -196,7 +199,7 @@ export class ChatHandler {
         } catch (err) {
           if (!(err instanceof ImageError)) throw err;
           record({ kind: 'bad_image', status: '400' });
-          return this.out.sendWire(res, wireError(400, err.message, err.metadata), token);
+          return this.out.sendWire(res, imageProblem(errorContext(id, behavior, state), err.problem), token);
         }
       }
       record(decision);

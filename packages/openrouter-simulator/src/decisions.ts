@@ -10,16 +10,11 @@ import type { ChatRequest } from './request.js';
 import type { Thought } from './reasoning.js';
 import type { ModelBehavior } from './scenario.js';
 import type { SimState } from './state.js';
-import {
-  contextTooLong,
-  goneError,
-  moderationError,
-  providerError,
-  sharedCapacityError,
-  upstreamLimitError,
-  wireError,
-  type WireError,
-} from './wire-errors.js';
+import { type ErrorContext } from './dialects/dialect.js';
+import { constraintFiltered, modelGone, privacyRestricted, temporarilyUnavailable } from './dialects/availability.js';
+import { capacityExhausted, overloaded, sharedCapacity, upstreamLimit } from './dialects/limits.js';
+import { auth, billing, moderation, promptTooLong, requestRefused, serverError } from './dialects/refusals.js';
+import type { WireError } from './wire-errors.js';
 
 /** Shared-capacity messages name a per-minute limit; used when failNext has no upstreamLimit to quote. */
 export const DEFAULT_SHARED_CAPACITY_RPM = 8;
@@ -57,9 +52,14 @@ export function providerFor(model: string): string {
   return PROVIDERS[h % PROVIDERS.length]!;
 }
 
-function with429Headers(wire: WireError, behavior: ModelBehavior): WireError {
-  if (behavior.retryAfterSeconds === undefined) return wire;
-  return { ...wire, headers: { ...(wire.headers ?? {}), 'Retry-After': String(behavior.retryAfterSeconds) } };
+/** The dialect and the facts an error body words: the model, its provider, the wait it states. */
+export function errorContext(model: string, behavior: ModelBehavior, state: SimState): ErrorContext {
+  return {
+    dialect: state.scenario.errorDialect ?? 'captured',
+    model,
+    provider: providerFor(model),
+    ...(behavior.retryAfterSeconds !== undefined ? { waitSeconds: behavior.retryAfterSeconds } : {}),
+  };
 }
 
 function uuid(state: SimState): string {
@@ -82,24 +82,44 @@ export function decideKind(
   state: SimState,
   serverStatus: 502 | 503 = 502,
 ): Decision {
-  const provider = providerFor(model);
+  const ctx = errorContext(model, behavior, state);
+  const error = (w: WireError): Decision => ({ type: 'error', kind, fallback: true, wire: w });
   switch (kind) {
     case 'upstream_429':
-      return { type: 'error', kind, fallback: true, wire: with429Headers({ status: 429, body: upstreamLimitError(model, provider) }, behavior) };
-    case 'shared_capacity_429': {
-      const limit = behavior.upstreamLimit?.requests ?? DEFAULT_SHARED_CAPACITY_RPM;
-      return { type: 'error', kind, fallback: true, wire: with429Headers({ status: 429, body: sharedCapacityError(model, limit, uuid(state)) }, behavior) };
-    }
+      return error(upstreamLimit(ctx));
+    case 'shared_capacity_429':
+      return error(sharedCapacity(ctx, behavior.upstreamLimit?.requests ?? DEFAULT_SHARED_CAPACITY_RPM, uuid(state)));
     case 'upstream_in_200':
-      return { type: 'error200', kind, fallback: true, body: upstreamLimitError(model, provider) };
+      return { type: 'error200', kind, fallback: true, body: upstreamLimit(ctx).body };
     case 'error_in_200':
-      return { type: 'error200', kind, fallback: true, body: providerError(502, provider) };
+      return { type: 'error200', kind, fallback: true, body: serverError(ctx, 502).body };
     case 'finish_reason_error':
       return { type: 'reply', kind, mode: 'ok', finishError: true };
     case 'server_error':
-      return { type: 'error', kind, fallback: true, wire: { status: serverStatus, body: providerError(serverStatus, provider) } };
+      return error(serverError(ctx, serverStatus));
     case 'gone':
-      return { type: 'error', kind, fallback: true, wire: goneError(model) };
+      return error(modelGone(ctx, 'no_endpoints'));
+    case 'free_variant_ended':
+      return error(modelGone(ctx, 'free_variant_ended'));
+    case 'deprecated':
+      return error(modelGone(ctx, 'model_deprecated'));
+    case 'capacity_exhausted':
+      return error(capacityExhausted(ctx));
+    case 'overloaded':
+      return error(overloaded(ctx));
+    case 'unavailable':
+      return error(temporarilyUnavailable(ctx));
+    case 'privacy_restricted':
+      return error(privacyRestricted(ctx));
+    case 'constraint_filtered':
+      return error(constraintFiltered(ctx));
+    case 'request_refused':
+      return error(requestRefused(ctx));
+    // The account's own limits end the request whatever `models` lists, as on OpenRouter.
+    case 'minute_limit':
+      return { type: 'error', kind, fallback: false, wire: state.account.minuteRefusal() };
+    case 'daily_limit':
+      return { type: 'error', kind, fallback: false, wire: state.account.dailyRefusal() };
     case 'timeout':
       return { type: 'timeout', kind };
     case 'stall_after_first_chunk':
@@ -120,16 +140,15 @@ export function decideKind(
     case 'connection_reset':
       return { type: 'reply', kind, mode: 'ok', fault: { type: 'reset', after: faultAfter(behavior) } };
     case 'moderation':
-      return { type: 'error', kind, fallback: true, wire: moderationError(model, provider, req.lastUserText) };
+      return error(moderation(ctx, req.lastUserText));
     case 'auth':
-      return { type: 'error', kind, fallback: false, wire: wireError(401, 'User not found.') };
+      return { type: 'error', kind, fallback: false, wire: auth(ctx.dialect) };
     case 'billing':
-      return { type: 'error', kind, fallback: false, wire: wireError(402, 'Insufficient credits. Add more using https://openrouter.ai/credits') };
+      return { type: 'error', kind, fallback: false, wire: billing(ctx.dialect) };
     case 'context_too_long': {
       const max = contextLength(entry) ?? 8192;
       const input = Math.max(promptTokens(req), max);
-      const output = req.maxTokens ?? 1024;
-      return { type: 'error', kind, fallback: true, wire: contextTooLong(max, input + output, input, output) };
+      return error(promptTooLong(ctx, max, input, req.maxTokens ?? 1024));
     }
   }
 }
@@ -145,9 +164,7 @@ export function decideBehavior(model: string, entry: CatalogEntry, behavior: Mod
   // Only an input that alone exceeds the context is refused; OpenRouter trims an oversized max_tokens.
   const max = contextLength(entry);
   if (max !== undefined && promptTokens(req) > max) {
-    const input = promptTokens(req);
-    const output = req.maxTokens ?? 0;
-    return { type: 'error', kind: 'context_too_long', fallback: true, wire: contextTooLong(max, input + output, input, output) };
+    return { type: 'error', kind: 'context_too_long', fallback: true, wire: promptTooLong(errorContext(model, behavior, state), max, promptTokens(req), req.maxTokens ?? 0) };
   }
   if (behavior.moderation) return decide('moderation');
   if (chance(state.random, behavior.serverErrorRate)) return decide('server_error', state.random() < 0.5 ? 502 : 503);

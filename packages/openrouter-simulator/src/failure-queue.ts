@@ -1,4 +1,8 @@
-/** `sim.failNext(model, kind, count)`: deterministic failures for tests, consumed in order. */
+/**
+ * `sim.failNext(model, kind, count)`: deterministic failures for tests, consumed in order. Error
+ * kinds are worded in the scenario's `errorDialect`. `minute_limit` and `daily_limit` answer with
+ * the account's 429 (its headers name the simulator's own window and day) once, whatever the counts.
+ */
 
 export const FAILURE_KINDS = [
   'upstream_429',
@@ -21,6 +25,17 @@ export const FAILURE_KINDS = [
   'auth',
   'billing',
   'context_too_long',
+  // Added with the error dialects: each is worded per `errorDialect`.
+  'capacity_exhausted',
+  'overloaded',
+  'unavailable',
+  'free_variant_ended',
+  'deprecated',
+  'privacy_restricted',
+  'constraint_filtered',
+  'request_refused',
+  'minute_limit',
+  'daily_limit',
 ] as const;
 
 export type FailureKind = (typeof FAILURE_KINDS)[number];

@@ -11,6 +11,7 @@ export {
   type ReasoningBehavior,
 } from './scenario.js';
 export { FAILURE_KINDS, ANY_MODEL, type FailureKind } from './failure-queue.js';
+export { ERROR_DIALECTS, type ErrorDialect } from './dialects/dialect.js';
 export type { SimulatorStats, CallRecord, ModelStats } from './stats.js';
 export { DEFAULT_PER_MINUTE, DEFAULT_WINDOW_MS, REPORTED_DAILY_WHEN_UNLIMITED } from './account-limits.js';
 export { createRandom, type Random } from './prng.js';

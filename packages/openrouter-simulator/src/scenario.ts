@@ -3,6 +3,7 @@
  * scenario fails loudly with the field's path instead of silently doing nothing.
  */
 import { z } from 'zod';
+import { ERROR_DIALECTS, type ErrorDialect } from './dialects/dialect.js';
 
 /** A fixed delay, or a seeded-random delay in `[min, max]`, in milliseconds. */
 export type Latency = number | [number, number];
@@ -78,7 +79,11 @@ export interface ModelBehavior {
   latencyMs?: Latency;
   /** Fixed reply text, used verbatim instead of the generated reply. */
   reply?: string;
-  /** Adds `Retry-After: <seconds>` to this model's own 429s (never to account-wide 429s). */
+  /**
+   * The wait this model's own refusals state (its 429s, 503s and availability errors; never the
+   * account's 429s), in the dialect's way: `Retry-After` (captured), `retry_after_seconds` or
+   * `availability.retry_after` (structured), `Retry-After` in `metadata.headers` (terse).
+   */
   retryAfterSeconds?: number;
   /** The model thinks before it answers (reasoning.ts). */
   reasoning?: ReasoningBehavior;
@@ -114,6 +119,12 @@ export interface Scenario {
   seed?: number;
   /** Error bodies and headers quote the caller's key, unscrubbed, as a careless provider would. For leak tests. */
   echoKeyInErrors?: boolean;
+  /**
+   * How errors are worded and which structured fields they carry (dialects/dialect.ts): `captured`
+   * (default, as OpenRouter was seen to send them), `structured` (every documented field, unfamiliar
+   * words) or `terse` (the fields in their other places, short unfamiliar words).
+   */
+  errorDialect?: ErrorDialect;
   /** Default latency of every model call. Default 0. */
   latencyMs?: Latency;
   account?: AccountScenario;
@@ -175,6 +186,7 @@ const scenarioSchema = z
   .object({
     seed: z.number().int().optional(),
     echoKeyInErrors: z.boolean().optional(),
+    errorDialect: z.enum(ERROR_DIALECTS).optional(),
     latencyMs: latency.optional(),
     account: z
       .object({

@@ -33,7 +33,7 @@ export class SimState {
   applyScenario(scenario: Scenario): void {
     this.scenario = scenario;
     this.random = createRandom(scenario.seed ?? DEFAULT_SEED);
-    this.account = new AccountLimits(scenario.account ?? {}, this.now);
+    this.account = new AccountLimits(scenario.account ?? {}, this.now, scenario.errorDialect);
     this.modelWindows = new ModelWindows(this.now);
   }
 

@@ -11,7 +11,7 @@ import { poolStateSchema } from './state/schema.js';
 /**
  * Free OpenRouter models for ElizaOS: each model type draws from a tiered pool of `:free` models
  * that paces the account, honours the daily cap and rotates past rate-limited models.
- * Settings are read in `init` (see config.ts); TEXT_EMBEDDING is registered there when configured.
+ * Settings are read in `init`; TEXT_EMBEDDING is registered there when an embedding model is set.
  */
 export const openrouterFreePlugin: Plugin = {
   name: PLUGIN_NAME,

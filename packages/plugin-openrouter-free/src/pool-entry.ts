@@ -4,12 +4,12 @@ import {
   FreeModelPoolError,
   loadDefaultPools,
   MemoryStore,
-  PoolConfigError,
   processAccountBook,
   redactSecrets,
   type PoolStore,
 } from '@freepool/free-model-pool';
 import { healOnModelGone, refreshFromCatalog } from './catalog-refresh.js';
+import { MISSING_KEY_WARNING, MissingApiKeyError } from './fallback/missing-key.js';
 import { resolveSettings } from './config.js';
 import { LOG_SOURCE } from './logging.js';
 import { buildPoolDefinition, describeTiers } from './pool-definition.js';
@@ -41,10 +41,7 @@ async function createPoolEntry(runtime: IAgentRuntime): Promise<PoolEntry> {
   const entry: PoolEntry = { settings, gone: new Set() };
 
   if (!settings.apiKey) {
-    runtime.logger.warn(
-      { src: LOG_SOURCE },
-      'OPENROUTER_API_KEY is not set: the agent starts, but every OpenRouter model call will fail until you set it (free models need a key too; create one at https://openrouter.ai/keys)',
-    );
+    runtime.logger.warn({ src: LOG_SOURCE }, MISSING_KEY_WARNING);
     setPoolEntry(runtime, entry);
     return entry;
   }
@@ -144,11 +141,8 @@ export async function readyPool(entry: PoolEntry, modelType: string): Promise<Fr
   return entry.pool;
 }
 
-export function missingKeyError(modelType: string): PoolConfigError {
-  return new PoolConfigError(
-    'OPENROUTER_API_KEY',
-    `${modelType} cannot call OpenRouter: OPENROUTER_API_KEY is not set. Set it in the character's settings.secrets or in the environment (free models need a key too; create one at https://openrouter.ai/keys).`,
-  );
+export function missingKeyError(modelType: string): MissingApiKeyError {
+  return new MissingApiKeyError(modelType);
 }
 
 /** The runtime's own pool state: in its database cache, or in memory when persistence is off. */

@@ -40,6 +40,26 @@ describe('settings: parse and validate', () => {
     expect(s.baseURL).toBe('http://127.0.0.1:9/api/v1');
   });
 
+  it("the engine's time constants are settings: the first-chunk timeout, the request deadline, the attempts per request, the recovery probe interval", () => {
+    const s = parseSettings({
+      OPENROUTER_FIRST_CHUNK_TIMEOUT_MS: '500',
+      OPENROUTER_REQUEST_DEADLINE_MS: 3000,
+      OPENROUTER_MAX_ATTEMPTS: '2',
+      OPENROUTER_RECOVERY_PROBE_MS: '250',
+    });
+    expect(s.policy).toEqual({ firstChunkTimeoutMs: 500, requestDeadlineMs: 3000, maxAttempts: 2, recoveryProbeIntervalMs: 250 });
+    for (const [key, value, expected] of [
+      ['OPENROUTER_FIRST_CHUNK_TIMEOUT_MS', '0', /positive number of milliseconds, got "0"/],
+      ['OPENROUTER_REQUEST_DEADLINE_MS', '3 minutes', /positive number of milliseconds, got "3 minutes"/],
+      ['OPENROUTER_MAX_ATTEMPTS', '2.5', /positive integer, got "2.5"/],
+      ['OPENROUTER_RECOVERY_PROBE_MS', '-1', /positive number of milliseconds, got "-1"/],
+    ] as const) {
+      const e = configError({ [key]: value });
+      expect(e.setting).toBe(key);
+      expect(e.message).toMatch(new RegExp(`${key}: expected a ${expected.source}`));
+    }
+  });
+
   it('reads a JSON false or 0 from the character, which getSetting drops as falsy', () => {
     const runtime = {
       getSetting: () => null,

@@ -2,7 +2,7 @@ import { APICallError, RetryError } from 'ai';
 import type { ClassifiedFailure } from '../types.js';
 import { asErrorObject, asRecord, extractErrorObject, findErrorInSuccessBody, isPlainObject, looksLikeErrorObject, parseBody, type ErrorObject } from './error-body.js';
 import type { HeaderSource } from './headers.js';
-import { classifyErrorObject } from './openrouter-wording.js';
+import { classifyErrorObject } from './classify-error-object.js';
 
 /**
  * The shapes errors take on their way to us: ai@7's APICallError, RetryError and
@@ -74,6 +74,7 @@ export function classifyHttpNode(node: unknown, now: number): ClassifiedFailure 
       // "Invalid JSON response" / "Failed to process successful response": the answer was unusable.
       return { reason: 'invalid_output', status, message: node.message || 'Unparseable response' };
     }
+    if (status === 404) return notTheApi(status, node.responseBody);
     return classifyErrorObject(status, { message: bodyText(node.responseBody) ?? node.message ?? `HTTP ${status}` }, headers, now);
   }
   if (isStreamProviderError(node)) {
@@ -101,8 +102,10 @@ export function classifyRawResponse(status: number, body: unknown, headers: Head
     const inner = findErrorInSuccessBody(parsed);
     return inner ? classifyErrorObject(status, inner, headers, now) : undefined;
   }
-  const errObj = extractErrorObject(parsed) ?? { message: bodyText(body) ?? `HTTP ${status}` };
-  return classifyErrorObject(status, errObj, headers, now);
+  const errObj = extractErrorObject(parsed);
+  if (errObj) return classifyErrorObject(status, errObj, headers, now);
+  if (status === 404) return notTheApi(status, body);
+  return classifyErrorObject(status, { message: bodyText(body) ?? `HTTP ${status}` }, headers, now);
 }
 
 /** An HTML document (a web page, a proxy's error page) rather than an API answer. */
@@ -119,11 +122,25 @@ function bodyText(body: unknown): string | undefined {
   return isHtml(body) ? 'the server answered with an HTML page, not an API error' : body;
 }
 
-function notTheApi(status: number): ClassifiedFailure {
+/**
+ * A response that is not an API answer at all: an HTML page where a 200 should be, or a 404 with no
+ * `error` object (a web server's page, or a path that does not exist). Decided by what the body is,
+ * not by its words: the base URL points somewhere that is not OpenRouter's API, and every model
+ * would get the same answer, so nothing is cooled or removed.
+ */
+function notTheApi(status: number, body?: unknown): ClassifiedFailure {
+  if (status !== 404) {
+    return {
+      reason: 'bad_request',
+      status,
+      message: `The server answered with an HTML page (HTTP ${status}), not OpenRouter's API: check that OPENROUTER_BASE_URL ends in /api/v1`,
+    };
+  }
+  const text = bodyText(body);
   return {
     reason: 'bad_request',
     status,
-    message: `The server answered with an HTML page (HTTP ${status}), not OpenRouter's API: check that OPENROUTER_BASE_URL ends in /api/v1`,
+    message: `HTTP 404 from the API itself, not from a model: check that OPENROUTER_BASE_URL ends in /api/v1${text ? ` (${text.slice(0, 200)})` : ''}`,
   };
 }
 

@@ -16,7 +16,10 @@ export type ModelEffect = 'remove' | 'cool' | 'cool_briefly' | 'note' | 'forget'
 
 /** Everything the pool does about one kind of failure. */
 export interface ReasonPolicy {
-  /** What the run loop does next: `rotate`, `wait` (same model after the account window), `stop_free`, `stop`. */
+  /**
+   * What the run loop does next: `rotate`, `wait` (same model after the account window), `stop_free`,
+   * `confirm` (one other model tells the request's fault from the model's, then stop; pool/request-fault.ts), `stop`.
+   */
   next: FailurePolicy;
   /** What the failure does to the model (see ModelEffect). */
   model: ModelEffect;
@@ -37,7 +40,8 @@ export interface ReasonPolicy {
  * | auth                 | stop      | forget       | 401: the key is wrong or disabled; every model would answer the same. |
  * | billing              | stop      | forget       | 402 negative balance (blocks even free models) or 403 key spend limit: account-wide. |
  * | moderation           | rotate    | note         | 403 flagged by one provider's moderation; another model/provider may not moderate the same way. |
- * | model_gone           | rotate    | remove       | 404 / unknown id: this model left; the others are unaffected. |
+ * | model_gone           | rotate    | remove       | 404 / unknown id / free variant ended: this model left; the others are unaffected. |
+ * | excluded_by_settings | rotate    | remove       | The account's privacy or provider routing settings rule out every endpoint of this model: it leaves the pool, and the error names the setting. |
  * | context_too_long     | rotate    | note         | This model's window is too small; a larger one may fit. |
  * | unsupported_input    | rotate    | note         | This model cannot take the input (image, tools); another can. |
  * | invalid_output       | rotate    | cool_briefly | Bad JSON or empty text from this model; another model may follow the format. |
@@ -45,7 +49,8 @@ export interface ReasonPolicy {
  * | server_error         | rotate    | cool         | 5xx or a relayed provider error: specific to this model's provider. |
  * | network_error        | rotate    | cool         | No response at all; often transient. Rotating also retries the network once more. |
  * | truncated            | rotate    | cool         | The answer stopped without a finish reason: this model's provider cut it off. |
- * | bad_request          | stop      | forget       | The request itself is wrong (or the privacy settings exclude every free endpoint); another model will not fix it. |
+ * | bad_request          | stop      | forget       | The request itself is wrong, for certain (not the API at all, an image the provider could not use); another model will not fix it. |
+ * | request_rejected     | confirm   | forget       | A 4xx naming no limit, key, credit or model problem: most likely the request. One other model, and no more, tells the two apart; neither is cooled. |
  * | reserve_held         | stop      | forget       | A background call while the day's last free calls are held for replies: no free model may take it (raised before any call). |
  * | aborted              | stop      | forget       | The caller asked us to stop. |
  */
@@ -57,6 +62,7 @@ export const REASON_POLICY: Readonly<Record<FailureReason, Readonly<ReasonPolicy
   billing: { next: 'stop', model: 'forget' },
   moderation: { next: 'rotate', model: 'note' },
   model_gone: { next: 'rotate', model: 'remove' },
+  excluded_by_settings: { next: 'rotate', model: 'remove' },
   context_too_long: { next: 'rotate', model: 'note' },
   unsupported_input: { next: 'rotate', model: 'note' },
   invalid_output: { next: 'rotate', model: 'cool_briefly' },
@@ -65,6 +71,7 @@ export const REASON_POLICY: Readonly<Record<FailureReason, Readonly<ReasonPolicy
   network_error: { next: 'rotate', model: 'cool' },
   truncated: { next: 'rotate', model: 'cool' },
   bad_request: { next: 'stop', model: 'forget' },
+  request_rejected: { next: 'confirm', model: 'forget' },
   reserve_held: { next: 'stop', model: 'forget' },
   aborted: { next: 'stop', model: 'forget' },
 });
@@ -100,6 +107,7 @@ const DESCRIPTIONS: Readonly<Record<FailureReason, string>> = Object.freeze({
   billing: 'was refused for billing (negative balance or key spend limit)',
   moderation: 'flagged the input in moderation',
   model_gone: 'is no longer available',
+  excluded_by_settings: "is ruled out by the account's OpenRouter settings",
   context_too_long: 'has too small a context window for this prompt',
   unsupported_input: 'cannot take this input',
   invalid_output: 'returned unusable output',
@@ -108,6 +116,7 @@ const DESCRIPTIONS: Readonly<Record<FailureReason, string>> = Object.freeze({
   network_error: 'could not be reached',
   truncated: 'cut its answer off',
   bad_request: 'rejected the request as invalid',
+  request_rejected: 'refused the request',
   reserve_held: "was not called: the day's last free calls are held for replies",
   aborted: 'was aborted by the caller',
 });

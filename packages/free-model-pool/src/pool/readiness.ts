@@ -18,7 +18,13 @@ export interface NotCallable {
  * when `capacity` is given: it is a guess, so callers leave it out where a guess must not decide.
  */
 export function notCallable(modelId: string, health: ModelHealth | undefined, now: number, capacity?: CapacityPolicy): NotCallable | undefined {
-  if (health?.removed) return { why: 'removed', skip: skipLine(modelId, 'model_gone', 'removed from the pool after the server said it no longer exists') };
+  if (health?.removed) {
+    // Out of the pool because the server no longer serves it, or because the account's own settings
+    // rule it out (the failed line that removed it named the setting).
+    return health.lastReason === 'excluded_by_settings'
+      ? { why: 'removed', skip: skipLine(modelId, 'excluded_by_settings', "removed from the pool: the account's OpenRouter settings rule it out") }
+      : { why: 'removed', skip: skipLine(modelId, 'model_gone', 'removed from the pool after the server said it no longer exists') };
+  }
   if (health && health.cooldownUntil > now) {
     const after = health.lastReason ? ` after ${health.lastReason}` : '';
     return { why: 'cooling', skip: skipLine(modelId, 'model_rate_limit', `cooling down until ${formatTime(health.cooldownUntil, now)}${after}`, health.cooldownUntil) };

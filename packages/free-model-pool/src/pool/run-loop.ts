@@ -1,5 +1,4 @@
-import { RequestStoppedError } from '../errors.js';
-import { POLICY, reasonDescription, refusedByAccount } from '../failures/index.js';
+import { POLICY, refusedByAccount } from '../failures/index.js';
 import type { Attempt, PoolOutcome, RequestNeeds, Tier } from '../types.js';
 import type { AccountSlot } from '../account/account.js';
 import { takeSlot } from './account-step.js';
@@ -7,6 +6,7 @@ import type { CandidateSelection } from './candidates.js';
 import { notCallable, skipLine } from './readiness.js';
 import { applyFailure, applyNote, applySuccess, noteCallSent, noteProbe } from './model-outcome.js';
 import { noAnswerError } from './no-answer.js';
+import { requestFaultError, stoppedError } from './request-fault.js';
 import { selectFor, soonestCallable } from './soonest-capacity.js';
 import { Run, waitRank } from './run-state.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
@@ -24,7 +24,8 @@ export type { AttemptFn, AttemptResult, RunOptions } from './run-types.js';
  * maxWaitMs), the candidate is checked again (another request may have cooled it meanwhile), the
  * call runs under its own timeout, and the failure's policy decides: wait (account per-minute
  * 429: same model again after the window), rotate (the model's health absorbs it, next
- * candidate), stop_free (daily cap: no free model until the reset), or stop (typed error at once).
+ * candidate), stop_free (daily cap: no free model until the reset), confirm (a refused request:
+ * one more call, to the next model, then stop; request-fault.ts), or stop (typed error at once).
  *
  * When no candidate can be called now, the request waits for the soonest moment one can (a
  * cooldown ends, a learned window slides, an account slot frees) if that is within its wait budget
@@ -50,6 +51,8 @@ export async function runPooled<T>(
     for (const s of selection.skipped) run.pushOnce(s, current);
     const answered = await tryCandidates(run, selection, current, needs, attemptFn);
     if (answered) return answered;
+    // A refused request gets no wait and no other tier: no other model could be called to tell why.
+    if (run.requestFault && !run.dailyBlock) return run.fail(requestFaultError(run));
     // Nothing more can happen for this request: a limit or the budget ended it.
     if (run.dailyBlock || run.stopNote) break;
     const next = run.minuteBlock ? undefined : tiers[tiers.indexOf(current) + 1];
@@ -247,7 +250,10 @@ async function callOnce<T>(
   run.push(line, tier);
   if (askAgain) return { done: false, advance: false };
 
-  switch (POLICY[failure.reason]) {
+  const policy = POLICY[failure.reason];
+  // After a refusal, this was the one call that tells the request's fault from the model's.
+  if (run.requestFault && policy !== 'stop' && policy !== 'stop_free') return run.fail(requestFaultError(run, line));
+  switch (policy) {
     case 'wait':
       // Account-wide: every free model shares the window. The next slot waits; then this model again.
       rt.account.observe(failure, endedAt);
@@ -260,13 +266,11 @@ async function callOnce<T>(
     }
     case 'stop':
       if (failure.reason === 'aborted') run.abort(error);
-      return run.fail(
-        new RequestStoppedError(
-          `The request to the ${run.tier} pool was stopped: ${modelId} ${reasonDescription(failure.reason)}` +
-            `${failure.status !== undefined ? ` (${failure.status})` : ''}: ${failure.message}. Another model would fail the same way.`,
-          { reason: failure.reason, tier: run.tier, attempts: run.trail, status: failure.status, retryAt: failure.retryAt },
-        ),
-      );
+      return run.fail(stoppedError(run, modelId, failure));
+    case 'confirm':
+      // Most likely the request; possibly this model. One other model tells which, and nothing is cooled.
+      run.requestFault = { model: modelId, failure };
+      return { done: false, advance: true };
     case 'rotate':
       return { done: false, advance: true };
   }

@@ -1,7 +1,7 @@
 import type { AccountBlock } from '../account/account.js';
 import { PoolAbortedError, type FreeModelPoolError } from '../errors.js';
 import { redactError, redactSecrets } from '../failures/index.js';
-import type { Attempt, Tier } from '../types.js';
+import type { Attempt, ClassifiedFailure, Tier } from '../types.js';
 import type { DailyBlock, MinuteBlock } from './no-answer.js';
 import type { PoolEvent } from './requests.js';
 import type { RunOptions } from './run-types.js';
@@ -25,6 +25,11 @@ export class Run {
   /** Why the request moved to another tier; the first trail line of that tier says it. */
   fellBack: string | undefined;
   private fallbackNoted = false;
+  /**
+   * The first refusal whose policy is `confirm` (request-fault.ts): the request may make one more
+   * call, to another model, to tell whether the request or the model was at fault; then it stops.
+   */
+  requestFault: { model: string; failure: ClassifiedFailure } | undefined;
 
   constructor(
     readonly rt: PoolRuntime,

@@ -45,6 +45,8 @@ function describeOutcome(a: Attempt, now: number): string {
           : `${a.model} is cooling down`;
       case 'model_gone':
         return `${a.model} was removed from the pool (the server no longer serves it)`;
+      case 'excluded_by_settings':
+        return `${a.model} was removed from the pool (the account's OpenRouter settings rule it out)`;
       case 'unsupported_input':
         return `${a.model} was skipped (it cannot take image input)`;
       case 'context_too_long':
@@ -59,7 +61,9 @@ function describeOutcome(a: Attempt, now: number): string {
   }
   const status = a.status !== undefined ? ` (${a.status})` : '';
   const cooled = a.cooldownUntil !== undefined ? `, cooling down until ${formatTime(a.cooldownUntil, now)}` : '';
-  return `${a.model} ${a.reason ? reasonDescription(a.reason) : 'failed'}${status}${cooled}`;
+  // The setting to change is the point of this line: its message leads with it.
+  const setting = a.reason === 'excluded_by_settings' && a.message ? `: ${a.message}` : '';
+  return `${a.model} ${a.reason ? reasonDescription(a.reason) : 'failed'}${status}${cooled}${setting}`;
 }
 
 /** The whole trail on one line, one clause per attempt: the exhausted message and the plugin's log lines. */

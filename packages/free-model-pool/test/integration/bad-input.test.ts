@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FreeModelPool, PoolConfigError, RequestStoppedError } from '@freepool/free-model-pool';
+import { ERROR_DIALECTS } from '@freepool/openrouter-simulator';
 import { FAKE_KEY, FAST_POLICY, PNG_DATA_URL, poolFromSimulator, SMALL, startHarness, VISION, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
@@ -123,6 +124,37 @@ describe('an image the provider cannot use stops the request, names the image an
     // VISION[0] takes no images (the catalog says so), so VISION[1] is the first that can serve.
     expect(ok.model).toBe(VISION[1]);
     expect(ok.attempts.filter((a) => a.outcome !== 'skipped')).toHaveLength(1);
+  });
+});
+
+describe('an image URL the provider cannot use, in any wording: at most 2 calls in all, no model cooled', () => {
+  // Three models that all take images, so a request that rotated on would show it.
+  const VISION3 = ['google/gemma-3-27b-it:free', 'google/gemma-3-12b-it:free', 'google/gemma-3-4b-it:free'];
+
+  it(`a 404 URL, a page that is not an image, a private-network URL and an unreachable one, worded as each dialect words them (${ERROR_DIALECTS.join(', ')})`, async () => {
+    extra = createServer((req, res) => {
+      if (req.url === '/page.png') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not an image</html>');
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => extra!.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(extra.address() as { port: number }).port}`;
+    for (const dialect of ERROR_DIALECTS) {
+      h = await startHarness({ errorDialect: dialect }, { tiers: { vision: VISION3 } });
+      for (const url of [`${base}/missing.png`, `${base}/page.png`, 'http://10.1.2.3/cat.png', 'http://127.0.0.1:9/unreachable.png']) {
+        const before = h.sim.stats().total;
+        const err = await rejection(h.pool.describeImage({ tier: 'vision', imageUrl: url, prompt: 'describe' }));
+        expect(RequestStoppedError.isInstance(err), `${dialect} ${url}: ${err.message}`).toBe(true);
+        expect(err.message).toContain(`the image at ${url} could not be used`);
+        expect(h.sim.stats().total - before, `${dialect} ${url}`).toBeLessThanOrEqual(2);
+        expect(h.pool.status().tiers.vision.map((m) => m.state), `${dialect} ${url}`).toEqual(['ready', 'ready', 'ready']);
+      }
+      // Nothing was cooled: the first vision model serves the next, valid image at once.
+      const ok = await h.pool.describeImage({ tier: 'vision', imageUrl: PNG_DATA_URL, prompt: 'describe' });
+      expect(ok.model, dialect).toBe(VISION3[0]);
+      expect(ok.attempts, dialect).toHaveLength(1);
+      await h.sim.close();
+      h = undefined;
+    }
   });
 });
 

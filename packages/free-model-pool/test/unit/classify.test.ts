@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { FreeModelPoolError } from '../../src/errors.js';
 import { classifyFailure, classifyResponseBody, redactSecrets } from '../../src/failures/index.js';
 import type { FailureReason } from '../../src/types.js';
+import { CAPTURED_ERRORS } from '../fixtures/captured-errors.js';
 
 /**
  * The error bodies OpenRouter sends, in each form seen from it (the account's per-minute and daily
@@ -68,27 +69,6 @@ const NOW = Date.parse('2026-08-05T12:00:00Z');
 const CASES: Case[] = [
   // --- 429: account per-minute ------------------------------------------------------------
   {
-    name: '429 free-models-per-min (limit 16, metadata mirror only)',
-    status: 429,
-    now: T_MINUTE,
-    body: {
-      error: {
-        message: 'Rate limit exceeded: free-models-per-min. ',
-        code: 429,
-        metadata: {
-          headers: { 'X-RateLimit-Limit': '16', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1774047180000' },
-          provider_name: null,
-        },
-      },
-      user_id: 'user_2abc',
-    },
-    reason: 'account_minute_limit',
-    retryAt: 1774047180000,
-    limit: 16,
-    remaining: 0,
-    messageIncludes: 'free-models-per-min',
-  },
-  {
     name: '429 free-models-per-min (limit 20, real headers)',
     status: 429,
     now: T_MINUTE,
@@ -101,54 +81,12 @@ const CASES: Case[] = [
   },
   // --- 429: account daily -------------------------------------------------------------------
   {
-    name: '429 free-models-per-day (no credits, limit 50)',
-    status: 429,
-    now: T_DAY,
-    headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1779321600000' },
-    body: {
-      error: {
-        message:
-          'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day',
-        code: 429,
-        metadata: {
-          headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1779321600000' },
-          provider_name: null,
-        },
-      },
-      user_id: 'user_2abc',
-    },
-    reason: 'account_daily_limit',
-    retryAt: 1779321600000,
-    limit: 50,
-    remaining: 0,
-  },
-  {
     name: '429 free-models-per-day without any reset → next UTC midnight',
     status: 429,
     now: T_DAY,
     body: { error: { message: 'Rate limit exceeded: free-models-per-day. ', code: 429 } },
     reason: 'account_daily_limit',
     retryAt: Date.parse('2026-05-21T00:00:00Z'),
-  },
-  {
-    name: '429 free-models-per-day-high-balance (limit 1000)',
-    status: 429,
-    now: Date.parse('2026-08-05T12:00:00Z'),
-    body: {
-      error: {
-        message: 'Rate limit exceeded: free-models-per-day-high-balance. ',
-        code: 429,
-        metadata: {
-          headers: { 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1786233600000' },
-          limit_source: 'openrouter_free_tier_daily',
-          remedy_hint: 'Wait for the daily reset',
-        },
-      },
-    },
-    reason: 'account_daily_limit',
-    retryAt: 1786233600000,
-    limit: 1000,
-    remaining: 0,
   },
   {
     name: '429 with only limit_source openrouter_free_tier_daily',
@@ -173,78 +111,6 @@ const CASES: Case[] = [
     retryAt: NOW + 30_000,
     limit: 8,
     messageIncludes: 'High demand for qwen/qwen3-coder:free',
-  },
-  {
-    name: '429 High demand, newer form with openrouter_shared_capacity',
-    status: 429,
-    body: {
-      error: {
-        message:
-          'Rate limit exceeded: High demand for qwen/qwen3-coder:free on OpenRouter - limited to 8 requests per minute. Please retry shortly.',
-        code: 429,
-        metadata: {
-          limit_source: 'openrouter_shared_capacity',
-          remedy_hint: 'Retry shortly, or add your own provider key to increase your limits',
-        },
-      },
-    },
-    reason: 'model_rate_limit',
-  },
-  {
-    name: '429 limit_rpd/ (2025, Google AI Studio, daily reset)',
-    status: 429,
-    headers: { 'X-RateLimit-Limit': '80', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1786233600000' },
-    body: {
-      error: {
-        message:
-          'Rate limit exceeded: limit_rpd/google/gemini-2.0-flash-thinking-exp-01-21/9f2d6c1e-aaaa-bbbb-cccc-ddddeeeeffff. ',
-        code: 429,
-        metadata: { provider_name: 'Google AI Studio' },
-      },
-    },
-    reason: 'model_rate_limit',
-    retryAt: 1786233600000,
-    limit: 80,
-  },
-  {
-    name: '429 "Provider returned error" rate-limited upstream (Chutes)',
-    status: 429,
-    body: {
-      error: {
-        message: 'Provider returned error',
-        code: 429,
-        metadata: {
-          raw: 'deepseek/deepseek-chat-v3-0324:free is temporarily rate-limited upstream. Please retry shortly, or add your own key to accumulate your rate limits: https://openrouter.ai/settings/integrations',
-          provider_name: 'Chutes',
-        },
-      },
-      user_id: 'user_2abc',
-    },
-    reason: 'model_rate_limit',
-    messageIncludes: 'temporarily rate-limited upstream',
-  },
-  {
-    name: '429 upstream (2026, upstream_provider_shared_pool)',
-    status: 429,
-    body: {
-      error: {
-        message: 'Provider returned error',
-        code: 429,
-        metadata: {
-          raw: 'deepseek/deepseek-chat-v3-0324:free is temporarily rate-limited upstream.',
-          provider_name: 'Chutes',
-          limit_source: 'upstream_provider_shared_pool',
-          remedy_hint: 'Retry shortly, add your own provider key, or route to another provider',
-        },
-      },
-    },
-    reason: 'model_rate_limit',
-  },
-  {
-    name: '429 documented generic form',
-    status: 429,
-    body: { error: { code: 429, message: 'Rate limit exceeded', metadata: { error_type: 'rate_limit_exceeded' } } },
-    reason: 'model_rate_limit',
   },
   {
     name: '429 availability: all providers at capacity, Retry after 40 seconds',
@@ -288,18 +154,6 @@ const CASES: Case[] = [
   },
   // --- 400 ----------------------------------------------------------------------------------
   {
-    name: '400 unknown model id',
-    status: 400,
-    body: { error: { code: 400, message: 'acme/fake-1.0 is not a valid model ID' } },
-    reason: 'model_gone',
-  },
-  {
-    name: '400 models array too long',
-    status: 400,
-    body: { error: { code: 400, message: "'models' array must have 3 items or fewer." } },
-    reason: 'bad_request',
-  },
-  {
     name: '400 context length',
     status: 400,
     body: {
@@ -333,62 +187,17 @@ const CASES: Case[] = [
         metadata: { raw: '{"error":{"message":"Upstream model crashed"}}', provider_name: 'Chutes' },
       },
     },
-    reason: 'server_error',
+    // A 400 is never a server error: the provider refused this request, which one other model tells apart.
+    reason: 'request_rejected',
     messageIncludes: 'Upstream model crashed',
   },
   {
     name: '400 other bad request',
     status: 400,
     body: { error: { code: 400, message: 'temperature must be between 0 and 2' } },
-    reason: 'bad_request',
-  },
-  // --- 401 / 402 / 403 ------------------------------------------------------------------------
-  { name: '401 no credentials', status: 401, body: { error: { code: 401, message: 'No auth credentials found' } }, reason: 'auth' },
-  { name: '401 missing header', status: 401, body: { error: { code: 401, message: 'Missing Authentication header' } }, reason: 'auth' },
-  { name: '401 user not found', status: 401, body: { error: { code: 401, message: 'User not found.' } }, reason: 'auth' },
-  {
-    name: '402 insufficient credits',
-    status: 402,
-    body: { error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' } },
-    reason: 'billing',
-  },
-  {
-    name: '402 requires more credits (mentions tokens, still billing)',
-    status: 402,
-    body: {
-      error: {
-        code: 402,
-        message:
-          'This request requires more credits, or fewer max_tokens. You requested up to 65536 tokens, but can only afford 1000. To increase, visit https://openrouter.ai/settings/credits',
-      },
-    },
-    reason: 'billing',
-  },
-  {
-    name: '403 moderation',
-    status: 403,
-    body: {
-      error: {
-        code: 403,
-        message: 'minimax/minimax-m2.5:free requires moderation on Minimax. Your input was flagged for "violence". No credits were charged.',
-        metadata: { reasons: ['violence'], flagged_input: 'how do I ...', provider_name: 'Minimax', model_slug: 'minimax/minimax-m2.5' },
-      },
-    },
-    reason: 'moderation',
-  },
-  {
-    name: '403 key spend limit → billing',
-    status: 403,
-    body: { error: { code: 403, message: 'Key limit exceeded (total limit). Manage it using https://openrouter.ai/settings/keys' } },
-    reason: 'billing',
+    reason: 'request_rejected',
   },
   // --- 404 ----------------------------------------------------------------------------------
-  {
-    name: '404 no endpoints for model',
-    status: 404,
-    body: { error: { code: 404, message: 'No endpoints found for deepseek/deepseek-r1:free.' } },
-    reason: 'model_gone',
-  },
   {
     name: '404 free variant ended',
     status: 404,
@@ -409,23 +218,17 @@ const CASES: Case[] = [
     messageIncludes: 'OPENROUTER_BASE_URL',
   },
   {
-    name: '404 bare JSON "Not found" → bad_request',
+    name: '404 plain-text body (no error object: not the API) → bad_request naming the base URL',
     status: 404,
-    body: { error: { code: 404, message: 'Not found' } },
+    body: 'Cannot POST /v1/chat/completions',
     reason: 'bad_request',
+    messageIncludes: 'OPENROUTER_BASE_URL ends in /api/v1',
   },
   {
-    name: '404 data policy → bad_request, message kept',
+    name: '404 bare JSON "Not found" (an error object in words we do not know) → request_rejected',
     status: 404,
-    body: {
-      error: {
-        code: 404,
-        message:
-          'No endpoints found matching your data policy (Free model publication). Configure: https://openrouter.ai/settings/privacy',
-      },
-    },
-    reason: 'bad_request',
-    messageIncludes: 'https://openrouter.ai/settings/privacy',
+    body: { error: { code: 404, message: 'Not found' } },
+    reason: 'request_rejected',
   },
   {
     name: '404 no endpoints support image input',
@@ -439,14 +242,7 @@ const CASES: Case[] = [
     body: { error: { code: 404, message: 'No endpoints found that support tool use. Try disabling "web_search".' } },
     reason: 'unsupported_input',
   },
-  // --- 408 / 5xx ------------------------------------------------------------------------------
-  { name: '408 timeout', status: 408, body: { error: { code: 408, message: 'Operation timed out. Please try again later.' } }, reason: 'timeout' },
-  {
-    name: '502 provider returned error',
-    status: 502,
-    body: { error: { code: 502, message: 'Provider returned error', metadata: { raw: 'upstream connect error', provider_name: 'Chutes' } } },
-    reason: 'server_error',
-  },
+  // --- 5xx ----------------------------------------------------------------------------------
   {
     name: '503 no provider, Retry-After',
     status: 503,
@@ -458,8 +254,9 @@ const CASES: Case[] = [
   { name: '500 plain-text body', status: 500, body: 'Internal Server Error', reason: 'server_error', messageIncludes: 'Internal Server Error' },
 ];
 
-describe('classifyFailure: real OpenRouter error bodies', () => {
-  for (const c of CASES) {
+describe('classifyFailure: the bodies OpenRouter was seen to send (test/fixtures/captured-errors.ts) and variants of them', () => {
+  const captured: Case[] = CAPTURED_ERRORS.map((c) => ({ name: `${c.name} [${c.source}]`, status: c.status, headers: c.headers, body: c.body, now: c.now, ...c.expect }));
+  for (const c of [...captured, ...CASES]) {
     const now = c.now ?? NOW;
     const check = (f: ReturnType<typeof classifyFailure>) => {
       expect(f.reason).toBe(c.reason);
@@ -592,8 +389,8 @@ describe('errors inside an HTTP 200 body', () => {
     ] as const) {
       expect(classifyResponseBody(status, body)!.reason, JSON.stringify(body)).toBe('bad_request');
     }
-    // A relayed provider failure that is not about the image still rotates.
-    expect(classifyResponseBody(400, { error: { code: 400, message: 'Provider returned error', metadata: { raw: 'internal' } } })!.reason).toBe('server_error');
+    // A relayed provider 400 that is not about the image is a refused request, never a server error.
+    expect(classifyResponseBody(400, { error: { code: 400, message: 'Provider returned error', metadata: { raw: 'internal' } } })!.reason).toBe('request_rejected');
   });
 });
 

@@ -45,6 +45,7 @@ const EXPECTED: Record<FailureReason, Expected> = {
   billing: STOP,
   moderation: ROTATE(false),
   model_gone: { calls: [A, B], answeredBy: B, cooling: false, removed: true },
+  excluded_by_settings: { calls: [A, B], answeredBy: B, cooling: false, removed: true },
   context_too_long: ROTATE(false),
   unsupported_input: ROTATE(false),
   invalid_output: ROTATE(true),
@@ -53,6 +54,8 @@ const EXPECTED: Record<FailureReason, Expected> = {
   network_error: ROTATE(true),
   truncated: ROTATE(true),
   bad_request: STOP,
+  // Probably the request, possibly the model: the next model tells which; it answers, and nothing is cooled.
+  request_rejected: ROTATE(false),
   reserve_held: STOP,
   aborted: STOP,
 };
@@ -61,7 +64,7 @@ describe('what the run loop does after each failure reason', () => {
   it('every reason has a policy and a description a person can read', () => {
     expect(REASONS.sort()).toEqual((Object.keys(EXPECTED) as FailureReason[]).sort());
     for (const r of REASONS) {
-      expect(['rotate', 'wait', 'stop_free', 'stop']).toContain(POLICY[r]);
+      expect(['rotate', 'wait', 'stop_free', 'confirm', 'stop']).toContain(POLICY[r]);
       expect(reasonDescription(r).length, r).toBeGreaterThan(3);
     }
   });
@@ -84,4 +87,48 @@ describe('what the run loop does after each failure reason', () => {
       }
     });
   }
+});
+
+describe('a refused request (request_rejected) costs one more call at most and cools nothing', () => {
+  const C = 'google/gemma-3-12b-it:free';
+  async function run(second: FailureReason | undefined, models = [A, B, C]) {
+    const { rt, now } = fakeRuntime({ freeRequestsPerWindow: 20, rateWindowMs: 1_000, maxWaitMs: 5_000 }, models);
+    const calls: string[] = [];
+    const attempt: AttemptFn<string> = async (model) => {
+      calls.push(model);
+      if (calls.length === 1) throw new ClassifiedAttemptError({ reason: 'request_rejected', status: 400, message: 'could not read https://example.test/cat.png' });
+      if (calls.length === 2 && second) throw new ClassifiedAttemptError({ reason: second, status: second === 'server_error' ? 502 : 400, message: `simulated ${second}` });
+      return { value: `answer from ${model}` };
+    };
+    const outcome = await runPooled(rt, 'small', {}, attempt).catch((e: unknown) => e as FreeModelPoolError);
+    const touched = models.filter((m) => {
+      const h = rt.store.getModelHealth(m);
+      return (h?.cooldownUntil ?? 0) > now() || h?.removed === true;
+    });
+    return { calls, outcome, touched };
+  }
+
+  it('the next model refuses it too: the request stops after 2 calls with the first message, and neither model is cooled', async () => {
+    const r = await run('request_rejected');
+    expect(r.calls).toEqual([A, B]);
+    const e = r.outcome as FreeModelPoolError;
+    expect(e.name).toBe('RequestStoppedError');
+    expect(e.reason).toBe('request_rejected');
+    expect(e.message).toMatch(new RegExp(`^The request to the small pool was stopped: ${A} refused the request \\(400\\): could not read https://example.test/cat.png\\. ${B} refused it too \\(400\\)`));
+    expect(r.touched).toEqual([]);
+  });
+
+  it('the next model fails for its own reason: still no third call; that model takes its own cooldown, the first none', async () => {
+    const r = await run('server_error');
+    expect(r.calls).toEqual([A, B]);
+    expect((r.outcome as FreeModelPoolError).reason).toBe('request_rejected');
+    expect(r.touched).toEqual([B]);
+  });
+
+  it('no other model to ask: one call, and the error says so', async () => {
+    const r = await run(undefined, [A]);
+    expect(r.calls).toEqual([A]);
+    expect((r.outcome as FreeModelPoolError).message).toContain('No other model could be called now to tell whether the request or');
+    expect(r.touched).toEqual([]);
+  });
 });

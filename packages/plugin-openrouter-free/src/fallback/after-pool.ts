@@ -4,13 +4,16 @@ import { handsOver } from '@freepool/free-model-pool/internal';
 import type { PluginSettings } from '../config.js';
 import { LOG_SOURCE } from '../logging.js';
 import { requestLogFor } from '../status/request-log.js';
+import { MISSING_KEY_NOTICE, MissingApiKeyError } from './missing-key.js';
 import { nextHandler } from './next-handler.js';
 import { noticeAnswer, noticeFor } from './notice.js';
 
 /**
  * What a handler does once the free pool (and the engine's last resort, when configured) gave up
- * on a call: hand it to the next model handler (OPENROUTER_LAST_RESORT_HANDLER), else, on the reply
- * path, answer the core's reply prompt with the notice (OPENROUTER_NOTICE), else rethrow.
+ * on a call, or could not call at all for want of OPENROUTER_API_KEY: hand it to the next model
+ * handler (OPENROUTER_LAST_RESORT_HANDLER), else, on the reply path, answer the core's reply prompt
+ * with the notice (OPENROUTER_NOTICE; for the missing key its own text, which OPENROUTER_NOTICE=off
+ * does not silence: without it the person would get a server error), else rethrow.
  * Errors that are not the free tier giving up (an abort, a bad request) are rethrown at once.
  */
 export async function afterPoolGaveUp(
@@ -21,11 +24,13 @@ export async function afterPoolGaveUp(
   settings: PluginSettings,
   priority: CallPriority,
 ): Promise<unknown> {
-  if (!handsOver(error)) throw error;
+  const noKey = MissingApiKeyError.isInstance(error);
+  if (!noKey && !handsOver(error)) throw error;
+  const reason = noKey ? 'no_api_key' : error.reason;
   if (settings.nextHandler) {
     const next = nextHandler(runtime, modelType, settings.nextHandler);
     if (next) {
-      runtime.logger.info({ src: LOG_SOURCE, modelType, lastResort: next.provider }, `${modelType}: the free tier cannot answer (${error.reason}); handing the call to ${next.provider}, the last resort`);
+      runtime.logger.info({ src: LOG_SOURCE, modelType, lastResort: next.provider }, `${modelType}: the free tier cannot answer (${reason}); handing the call to ${next.provider}, the last resort`);
       try {
         const answer = await next.handler(runtime, params);
         requestLogFor(runtime).noteWall({ handler: next.provider });
@@ -36,11 +41,12 @@ export async function afterPoolGaveUp(
     }
   }
   const prompt = typeof params.prompt === 'string' ? params.prompt : undefined;
-  if (priority === 'reply' && settings.notice && prompt !== undefined) {
-    const notice = noticeFor(error, settings.notice, Date.now());
+  const texts = settings.notice;
+  if (priority === 'reply' && (texts || noKey) && prompt !== undefined) {
+    const notice = noKey ? MISSING_KEY_NOTICE : texts ? noticeFor(error, texts, Date.now()) : undefined;
     const answer = notice === undefined ? undefined : noticeAnswer(prompt, notice);
     if (answer !== undefined) {
-      runtime.logger.info({ src: LOG_SOURCE, modelType, reason: error.reason }, `${modelType}: no model could answer; the reply tells the user: ${notice}`);
+      runtime.logger.info({ src: LOG_SOURCE, modelType, reason }, `${modelType}: no model could answer; the reply tells the user: ${notice}`);
       requestLogFor(runtime).noteWall('notice');
       return answer;
     }

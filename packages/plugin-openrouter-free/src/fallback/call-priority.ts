@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IAgentRuntime } from '@elizaos/core';
 import { FreeModelPoolError, type CallPriority } from '@freepool/free-model-pool';
 import { LOG_SOURCE } from '../logging.js';
+import { MissingApiKeyError } from './missing-key.js';
 
 /**
  * Whose call a model call is. In @elizaos/core 1.7.2 every call of one message (should-respond,
@@ -18,8 +19,8 @@ type Evaluate = IAgentRuntime['evaluate'];
 
 /**
  * Wraps the runtime's `evaluate` once: its model calls are `background`, and a free-model error
- * that escapes an evaluator (the reserve refused it, the day is used up) is logged instead of
- * failing the message, whose reply has already gone out.
+ * that escapes an evaluator (the reserve refused it, the day is used up, there is no API key) is
+ * logged instead of failing the message, whose reply has already gone out.
  */
 export function installPriorityScopes(runtime: IAgentRuntime): void {
   const marked = runtime as IAgentRuntime & { [INSTALLED]?: true };
@@ -31,6 +32,11 @@ export function installPriorityScopes(runtime: IAgentRuntime): void {
       try {
         return await evaluate(...args);
       } catch (error) {
+        if (MissingApiKeyError.isInstance(error)) {
+          // The start-up warning and the reply's notice already say so; once per message is enough.
+          runtime.logger.debug({ src: LOG_SOURCE }, `an evaluator's model call was skipped: ${error.message}`);
+          return [];
+        }
         if (!FreeModelPoolError.isInstance(error)) throw error;
         runtime.logger.warn({ src: LOG_SOURCE, reason: error.reason }, `an evaluator's model call was not answered (${error.reason}); the reply was not affected: ${error.message}`);
         return [];

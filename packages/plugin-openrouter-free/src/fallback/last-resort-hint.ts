@@ -10,7 +10,9 @@ import { otherTextProviders } from './next-handler.js';
  */
 export function hintLastResort(runtime: IAgentRuntime, settings: PluginSettings): void {
   if (settings.nextHandler) return;
-  const others = otherTextProviders(runtime);
+  // Not the official OpenRouter plugin: it calls the same account, so past the free tier it can only
+  // answer with paid models (the start-up warning about other model plugins covers it).
+  const others = otherTextProviders(runtime).filter((name) => name !== 'openrouter');
   if (others.length === 0) return;
   runtime.logger.info(
     { src: LOG_SOURCE, candidates: others },

@@ -3,15 +3,19 @@ import { typesServedBy } from '../model-types.js';
 import { PLUGIN_NAME } from '../plugin-id.js';
 
 /** A model handler as @elizaos/core 1.7.2 keeps them in `runtime.models` (sorted by priority, then registration). */
-interface RegisteredHandler {
+export interface RegisteredHandler {
   handler: (runtime: IAgentRuntime, params: Record<string, unknown>) => Promise<unknown>;
   provider: string;
   priority?: number;
 }
 
-function registered(runtime: IAgentRuntime, modelType: string): RegisteredHandler[] {
-  const models = (runtime as unknown as { models?: Map<string, RegisteredHandler[]> }).models;
-  return models?.get(modelType) ?? [];
+/** Every model type's handlers, as the runtime keeps them. */
+export function modelRegistry(runtime: IAgentRuntime): ReadonlyMap<string, readonly RegisteredHandler[]> {
+  return (runtime as unknown as { models?: Map<string, RegisteredHandler[]> }).models ?? new Map();
+}
+
+function registered(runtime: IAgentRuntime, modelType: string): readonly RegisteredHandler[] {
+  return modelRegistry(runtime).get(modelType) ?? [];
 }
 
 /**

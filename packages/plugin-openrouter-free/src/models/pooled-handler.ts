@@ -53,7 +53,12 @@ export function pooledHandler<T extends ServedModelType, P, Req extends { prompt
       const fallBack = (error: unknown) =>
         afterPoolGaveUp(runtime, modelType, spec.handOver?.(params, request) ?? (params as Record<string, unknown>), error, entry.settings, priority);
       const open = spec.stream?.(params);
-      if (open) return guardedStream(await pooledStream(runtime, entry, modelType, request.prompt, (pool) => open(pool, request)), fallBack);
+      if (open) {
+        // A stream that cannot start (no OPENROUTER_API_KEY) takes the same way out as a call that failed.
+        const started = await pooledStream(runtime, entry, modelType, request.prompt, (pool) => open(pool, request)).catch((error: unknown) => ({ error }));
+        if ('error' in started) return (await fallBack(started.error)) as R;
+        return guardedStream(started, fallBack);
+      }
       try {
         return spec.answer(await pooledCall(runtime, entry, modelType, request.prompt, (pool) => spec.call(pool, request), spec.usage));
       } catch (error) {

@@ -6,7 +6,7 @@ import type { Route, RouteRequest, RouteResponse } from '@elizaos/core';
  * `public` and have a `name` at GET /api/agents/<id>/panels, and the client opens each in an iframe at
  * `/api/agents/<id>/plugins/openrouter-free/panel?agentId=<id>`. The page's script and style are
  * routes beside it (relative URLs from the page), so the panel needs nothing from a CDN and works offline.
- * The files live in ./panel/ next to this module, in src/ and (copied by the build) in dist/.
+ * The files live in ./panel/ next to this module: src/routes/panel/, and dist/panel/ beside the bundle (build.ts copies them).
  */
 export const PANEL_NAME = 'Free models';
 

@@ -119,9 +119,11 @@ function afterMigrations(runtime: IAgentRuntime, ledger: SharedLedger): SharedLe
   };
 }
 
-/** POSTGRES_URL, the setting with which @elizaos/plugin-sql puts an agent on Postgres. */
+/** The setting with which @elizaos/plugin-sql puts an agent on Postgres; read here, listed in agentConfig too. */
+export const AGENT_POSTGRES_SETTING = 'POSTGRES_URL';
+
 function agentPostgresUrl(runtime: IAgentRuntime): string | undefined {
-  const v = runtime.getSetting('POSTGRES_URL') ?? process.env.POSTGRES_URL;
+  const v = runtime.getSetting(AGENT_POSTGRES_SETTING) ?? process.env[AGENT_POSTGRES_SETTING];
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 

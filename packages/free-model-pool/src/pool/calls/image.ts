@@ -12,11 +12,12 @@ import { cleanExtras } from './text.js';
 
 /**
  * A refusal of the request itself is, for an image request, almost always about the image (not an
- * image, not found, unreachable): the error then names it, so the user knows which one to fix.
+ * image, not found, unreachable, on a private network): the error then names it, so the user knows
+ * which one to fix, whatever words the provider used.
  */
 function aboutTheImage(error: unknown, image: ImageInput): unknown {
   const failure = classifyFailure(error);
-  if (failure.reason !== 'bad_request') return error;
+  if (failure.reason !== 'bad_request' && failure.reason !== 'request_rejected') return error;
   return new ClassifiedAttemptError(
     { ...failure, message: `the image at ${describeImageUrl(image.url)} could not be used: ${failure.message}` },
     { cause: error },
