@@ -163,3 +163,8 @@ export function buildReply(
     reasoningTokens: thought?.style === 'field' ? thinkingTokens : 0,
   };
 }
+
+/** Words with their trailing spaces: one content chunk each. */
+export function pieces(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}

@@ -7,8 +7,8 @@ import type { ServerResponse } from 'node:http';
 import type { Decision } from './decisions.js';
 import { scrub, sendJson, sendWire } from './http-util.js';
 import type { ImageInfo } from './images.js';
-import type { Thought } from './reasoning.js';
-import { buildReply, type Reply } from './replies.js';
+import { buildReply, pieces, type Reply } from './replies.js';
+import { reasoningDetail, streamThinking } from './thinking-writer.js';
 import type { ChatRequest } from './request.js';
 import type { ModelBehavior } from './scenario.js';
 import type { SimState } from './state.js';
@@ -66,27 +66,6 @@ function resetAfterFlush(res: ServerResponse): void {
   res.write(': \n\n', () => res.destroy());
 }
 
-/** Words with their trailing spaces: one content chunk each. */
-function pieces(text: string): string[] {
-  return text.match(/\S+\s*|\s+/g) ?? [];
-}
-
-/** Most reasoning chunks a stream sends; a long thinking goes out in groups of words. */
-const MAX_REASONING_CHUNKS = 16;
-
-/** Thinking as at most MAX_REASONING_CHUNKS chunks of whole words. */
-function thinkingPieces(text: string): string[] {
-  const words = pieces(text);
-  const per = Math.max(1, Math.ceil(words.length / MAX_REASONING_CHUNKS));
-  const out: string[] = [];
-  for (let i = 0; i < words.length; i += per) out.push(words.slice(i, i + per).join(''));
-  return out;
-}
-
-/** One `reasoning_details` entry, as OpenRouter sends plain-text reasoning. */
-function reasoningDetail(text: string) {
-  return { type: 'reasoning.text', text, format: 'unknown', index: 0 };
-}
 
 export class ReplyWriter {
   constructor(private readonly state: SimState) {}
@@ -194,38 +173,6 @@ export class ReplyWriter {
     res.end();
   }
 
-  /**
-   * The thinking phase of a stream: the reasoning (field style: `delta.reasoning` and
-   * `delta.reasoning_details`; inline styles: the content's thinking prefix) in up to 16 chunks spread
-   * over `thinkMs`, so the first answer token comes that long after the first event. False when the
-   * client left meanwhile.
-   */
-  private async streamThinking(
-    thought: Thought,
-    reply: Reply,
-    base: Record<string, unknown>,
-    token: string,
-    res: ServerResponse,
-    signal: AbortSignal,
-  ): Promise<boolean> {
-    const field = thought.style === 'field';
-    const text = field ? (reply.reasoning ?? '') : reply.text.slice(0, reply.thinkingChars);
-    const chunks = thinkingPieces(scrub(text, token));
-    if (chunks.length === 0) {
-      await this.state.sleep(thought.thinkMs, signal);
-      return !signal.aborted;
-    }
-    for (const piece of chunks) {
-      await this.state.sleep(thought.thinkMs / chunks.length, signal);
-      if (signal.aborted) return false;
-      const delta = field
-        ? { role: 'assistant', content: '', reasoning: piece, ...(thought.details ? { reasoning_details: [reasoningDetail(piece)] } : {}) }
-        : { role: 'assistant', content: piece };
-      this.writeData(res, { ...base, choices: [{ index: 0, delta, finish_reason: null, native_finish_reason: null, logprobs: null }] }, token);
-    }
-    return true;
-  }
-
   async streamReply(
     d: Extract<Decision, { type: 'reply' }>,
     chat: ChatRequest,
@@ -259,7 +206,7 @@ export class ReplyWriter {
       if (sent > 0) await this.state.sleep(behavior.chunkDelayMs ?? 0, signal);
       return !signal.aborted;
     };
-    if (d.thought && !(await this.streamThinking(d.thought, reply, base, token, res, signal))) return;
+    if (d.thought && !(await streamThinking(this.state, (data) => this.writeData(res, data, token), d.thought, reply, base, token, signal))) return;
     const fault = d.fault;
     for (const piece of pieces(scrub(reply.text.slice(reply.thinkingChars), token))) {
       if (fault && sent === fault.after) {
