@@ -2,7 +2,8 @@
  * `bun run bench`: the pool against a naive in-order fallback, on the simulator, with compressed time.
  * Prints one table and writes it to reports/bench.md. Options: --size <factor> (scale the request
  * counts), --only <id,id> (some scenarios), --overhead-calls <n> (0 skips the overhead measurement),
- * --skip-fleet (skips the fleet scenario and the shared ledger's overhead, which start PostgreSQL).
+ * --skip-fleet (skips the fleet scenario and the shared ledger's overhead, which start PostgreSQL),
+ * --skip-day, --skip-reasoning (the day at the cap, the reasoning models' conversation).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { fleetMarkdown, runFleetBench } from './bench/fleet.js';
 import { ledgerOverheadLines, measureLedgerOverhead } from './bench/ledger-overhead.js';
 import { DAY_VARIANTS, dayTable, runDay, type DayResult } from './bench/day.js';
 import { runBench } from './bench/run-bench.js';
+import { reasoningMarkdown, reasoningTable, replyPercentile, runReasoningBench, REASONING_MESSAGES } from './bench/reasoning.js';
 import { MINUTE_MS } from './bench/scenarios.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     'overhead-calls': { type: 'string', default: '200' },
     'skip-fleet': { type: 'boolean', default: false },
     'skip-day': { type: 'boolean', default: false },
+    'skip-reasoning': { type: 'boolean', default: false },
   },
 });
 const size = Number(values.size);
@@ -77,6 +80,24 @@ if (!values['skip-day'] && (!values.only || values.only.split(',').includes('day
   }
 }
 const day = dayRows.length ? dayTable(dayRows) : '';
+// Reasoning models: a conversation whose models think the way real free models do.
+let reasoning = '';
+let reasoningTerminal = '';
+if (!values['skip-reasoning'] && (!values.only || values.only.split(',').includes('reasoning'))) {
+  const rows = await runReasoningBench(Math.max(6, Math.round(REASONING_MESSAGES * size)), (m) => process.stderr.write(`  ${m}\n`));
+  reasoning = reasoningMarkdown(rows);
+  reasoningTerminal = reasoningTable(rows);
+  for (const variant of [...new Set(rows.map((r) => r.variant))]) {
+    const [pool, , fastest] = rows.filter((r) => r.variant === variant);
+    const p50 = replyPercentile(pool!, 50) ?? Number.POSITIVE_INFINITY;
+    const ref = replyPercentile(fastest!, 50) ?? 0;
+    bench.targets.push({
+      target: `Reasoning models (${variant}): every reply clean, and replies at about the fastest healthy model's speed (p50 within 2x)`,
+      ok: pool!.clean === pool!.messages && p50 <= 2 * ref,
+      detail: `${pool!.clean}/${pool!.messages} clean; reply p50 ${Math.round(p50)} ms against ${Math.round(ref)} ms for the fastest model alone (${(p50 / ref).toFixed(2)}x); ${(pool!.calls / (pool!.messages - pool!.failed)).toFixed(2)} calls per reply`,
+    });
+  }
+}
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const targetLines = bench.targets.map((t) => `${t.ok ? '✔' : '✘'} ${t.target} — ${t.detail}`);
 
@@ -88,6 +109,7 @@ if (overhead) console.log(`\n${overhead}`);
 for (const l of ledger) console.log(l);
 if (fleet) console.log(`\n${fleet}`);
 if (day) console.log(`\nA day at the 50-call cap (group room, 2 free calls a message):\n${day}`);
+if (reasoningTerminal) console.log(`\nReasoning models (2 calls a message; reply time = should-respond + reply):\n${reasoningTerminal}`);
 console.log(`\nTargets:\n${targetLines.map((l) => `  ${l}`).join('\n')}`);
 console.log(`\nBench finished in ${seconds} s.`);
 
@@ -104,6 +126,7 @@ const md = [
   '',
   ...(fleet ? ['## Several processes on one key', '', fleet, ''] : []),
   ...(day ? ['## A day at the 50-call cap', '', day, ''] : []),
+  ...(reasoning ? ['## Reasoning models', '', reasoning, ''] : []),
   '## Targets',
   '',
   ...targetLines.map((l) => `- ${l}`),

@@ -57,6 +57,9 @@ export function compressedPolicy(scale = MINUTE_MS / 60_000): Partial<PoolPolicy
     firstChunkTimeoutMs: Math.max(1_000, s(d.firstChunkTimeoutMs)),
     requestDeadlineMs: s(d.requestDeadlineMs),
     recoveryProbeIntervalMs: s(d.recoveryProbeIntervalMs),
+    replyPatienceMs: s(d.replyPatienceMs),
+    slowMarginMs: s(d.slowMarginMs),
+    latencyMemoryMs: s(d.latencyMemoryMs),
   };
 }
 

@@ -39,6 +39,7 @@ describe.skipIf(!snapshotsPresent)('pool:discover over the real snapshots', () =
         expect(defaults.models[m.id]).toEqual({
           id: m.id, name: m.name, contextLength: m.contextLength, maxCompletionTokens: m.maxCompletionTokens,
           vision: m.vision, structuredOutputs: m.structuredOutputs, responseFormat: m.responseFormat,
+          ...(m.reasoning ? { reasoning: m.reasoning } : {}),
           score: m.score, ...(m.specialty ? { specialty: m.specialty } : {}),
         });
       }

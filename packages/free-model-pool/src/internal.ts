@@ -20,3 +20,8 @@ export { parseImageUrl, passThroughImageUrls, type ImageInput } from './openrout
 // Catalog internals: the classifier's rules, size reading, the specialists' signs and the ranking.
 export { CLASSIFY_RULES, SCORE_WEIGHTS, hasImageInput, expiresAt, readSize, modelSize, effectiveSizeB, type ModelSize } from './catalog/index.js';
 export { SPECIALIST_SIGNS, specialistsLast, type SpecialistSigns, type Rankable } from './catalog/index.js';
+export { toPoolModel, modelReasoning } from './catalog/build.js';
+
+// Answer hygiene and reasoning effort.
+export { splitThinking, judgeAnswer, ThinkingFilter, InvalidAnswerError, THINK_TAGS, THINKING_SHARE_LIMIT, STREAM_HOLD_CHARS } from './pool/answer/index.js';
+export { effortFor, lowerEffort } from './pool/reasoning/effort.js';

@@ -1,4 +1,4 @@
-import type { PoolModel, Tier } from './types.js';
+import type { EffortSetting, PoolModel, Tier } from './types.js';
 
 /**
  * Every policy number the engine uses, with its default. Nothing else in the engine hard-codes a
@@ -72,6 +72,35 @@ export interface PoolPolicy {
   dailyReserve?: number;
   /** The reserve as a share of the daily limit when `dailyReserve` is not set (0.2: 10 of 50, 200 of 1000). */
   dailyReserveShare: number;
+  /**
+   * How much a reasoning model is asked to think, per tier, sent as OpenRouter's `reasoning.effort`
+   * to models whose catalog entry takes it (fitted to the efforts each accepts; never `none` where
+   * reasoning is mandatory). `default` sends nothing. A request may set its own (`reasoningEffort`).
+   * Defaults, for an agent: `minimal` for the small tier (yes/no decisions such as should-respond),
+   * `low` for the large tier (replies) and for vision.
+   */
+  reasoningEffort: Readonly<Partial<Record<Tier, EffortSetting>>>;
+  /**
+   * How long a reply-path request waits for a model of its own tier before it falls back to the
+   * next tier of `tierFallback` that can answer now (ms): a person would rather have the smaller
+   * model's answer now. A background request waits up to `maxWaitMs` for its own tier first.
+   */
+  replyPatienceMs: number;
+  /**
+   * How long a model's measured speed counts (ms). Within it, a model whose expected time to its
+   * first answer token is well above the fastest healthy candidate's (see `slowFactor`,
+   * `slowMarginMs`) is tried after the fast ones on the reply path; an attempt timeout demotes it
+   * the same way instead of cooling it. After it the model is tried in its pool place again, and its
+   * next answer starts a fresh average.
+   */
+  latencyMemoryMs: number;
+  /**
+   * A model is slow when its expected time is more than this many times the fastest candidate's
+   * (a model not measured yet counts as fast)…
+   */
+  slowFactor: number;
+  /** …and more than this many ms above it (so noise between fast models never reorders a pool). */
+  slowMarginMs: number;
 }
 
 export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
@@ -93,6 +122,11 @@ export const DEFAULT_POLICY: Readonly<PoolPolicy> = Object.freeze({
   dailyLimit: undefined,
   dailyReserve: undefined,
   dailyReserveShare: 0.2,
+  reasoningEffort: Object.freeze({ small: 'minimal', large: 'low', vision: 'low' } as Record<Tier, EffortSetting>),
+  replyPatienceMs: 5_000,
+  latencyMemoryMs: 600_000,
+  slowFactor: 2,
+  slowMarginMs: 5_000,
 });
 
 /** Where and how to reach OpenRouter. */

@@ -7,6 +7,25 @@
 export type Tier = 'small' | 'large' | 'vision';
 export const TIERS: readonly Tier[] = ['small', 'large', 'vision'] as const;
 
+/** OpenRouter's `reasoning.effort` values, highest first. `none` turns reasoning off. */
+export const REASONING_EFFORTS = ['max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+/** How much a request asks a reasoning model to think: an effort, or `default` (no `reasoning` parameter: the model's own). */
+export type EffortSetting = ReasoningEffort | 'default';
+
+/**
+ * What the catalog says about a model's reasoning: present when the model takes OpenRouter's
+ * `reasoning` parameter (`supported_parameters` has `reasoning`, or `/models` gives a `reasoning` object).
+ */
+export interface ModelReasoning {
+  /** Reasoning cannot be turned off: `none` is refused. */
+  mandatory: boolean;
+  /** The efforts it accepts, highest first; absent: any. */
+  efforts?: ReasoningEffort[];
+  /** The effort it thinks at when none is sent. */
+  defaultEffort?: ReasoningEffort;
+}
+
 /** What the pool needs to know about a model to decide whether it can serve a request. */
 export interface PoolModel {
   /** OpenRouter id, e.g. `google/gemma-3-27b-it:free`. */
@@ -23,6 +42,8 @@ export interface PoolModel {
   structuredOutputs: boolean;
   /** Catalog lists `response_format` (at least JSON mode). */
   responseFormat: boolean;
+  /** Takes OpenRouter's `reasoning` parameter (a reasoning model); absent for models that do not. */
+  reasoning?: ModelReasoning;
 }
 
 /** What a single request needs from a model. */
@@ -33,6 +54,8 @@ export interface RequestNeeds {
   structuredOutput?: boolean;
   /** Rough prompt size; models whose context is known to be smaller are skipped. */
   promptTokens?: number;
+  /** The caller wants a reasoning model (ElizaOS's reasoning types): models that take the `reasoning` parameter are preferred, not required. */
+  reasoning?: boolean;
 }
 
 /**
@@ -110,6 +133,10 @@ export interface Attempt {
   cooldownUntil?: number;
   /** The tier the model was drawn from, when the request fell back from its own tier. */
   tier?: Tier;
+  /** The reasoning effort the call asked for (OpenRouter's `reasoning.effort`), when it sent one. */
+  effort?: ReasoningEffort;
+  /** A decision the pool took before this line, e.g. why it fell back to another tier. */
+  note?: string;
 }
 
 /** Token usage as the AI SDK reports it. */
@@ -128,6 +155,8 @@ export interface PoolOutcome<T> {
   tier: Tier;
   /** Set when the requested tier had nothing within the wait and this tier served instead. */
   fellBackFrom?: Tier;
+  /** Why it fell back: nothing of its own tier within the wait, or not within a reply's patience while this tier could answer now. */
+  fellBackBecause?: string;
   /** Everything tried, skipped or failed, in order, ending with the success. */
   attempts: Attempt[];
   /** Total time spent waiting for account capacity. */
@@ -135,6 +164,8 @@ export interface PoolOutcome<T> {
   usage?: TokenUsage;
   /** Set when the caller's last-resort endpoint answered, after the free pool had given up. */
   lastResort?: { model: string; baseURL: string; reason: FailureReason };
+  /** The answering model's thinking, when it sent any: kept out of `value` (answer hygiene), here for a program that asks. */
+  reasoning?: string;
 }
 
 /** Per-model health, kept in the store. */
@@ -146,8 +177,12 @@ export interface ModelHealth {
   /** Set when the model answered 404 / unknown id, or the account's settings exclude it: out of the pool until the catalog is refreshed. */
   removed: boolean;
   lastReason?: FailureReason;
-  /** Exponentially weighted recent latency of successes, ms. */
+  /** Exponentially weighted total time of recent answers, ms (limits/model-latency.ts). */
   latencyMs?: number;
+  /** Exponentially weighted time to the first answer token, ms (a non-streamed answer: its total time). */
+  firstTokenMs?: number;
+  /** When the latest latency was measured (or an attempt timed out); older than policy.latencyMemoryMs, it is forgotten. */
+  latencyAt?: number;
   /** Exponentially weighted success rate in [0, 1]. */
   successRate?: number;
   /** Send times (epoch ms) of calls the model accepted within the last rate window (limits/model-capacity.ts). */
@@ -158,8 +193,16 @@ export interface ModelHealth {
   capacityLearnedAt?: number;
   /** The "limited to N requests per minute" a shared-capacity 429 stated: the learned capacity never exceeds it. */
   capacityStated?: number;
+  /** The capacity the model had before a 429 lowered it; it comes back if that 429 began an outage (limits/model-capacity.ts). */
+  capacityBeforeFailures?: { capacityPerWindow?: number; capacityLearnedAt?: number };
   /** When a request last probed the model after a cooldown, to see whether it recovered. */
   probedAt?: number;
+  /** The model's provider refused OpenRouter's `reasoning` parameter: it is no longer sent to it. */
+  reasoningRejected?: true;
+  /** Effort levels below the request's that this model is asked for: its thinking spent the output budget before. */
+  effortDown?: number;
+  /** The model has sent thinking closed by a tag it never opened: its streams are held until that tag. */
+  thinksWithoutOpener?: true;
   updatedAt: number;
 }
 

@@ -58,6 +58,12 @@ export function acceptsImages(entry: CatalogEntry): boolean {
   return inputModalities(entry).includes('image');
 }
 
+/** `top_provider.max_completion_tokens`: the model's own completion cap, when the catalog gives one. */
+export function maxCompletionTokens(entry: CatalogEntry): number | undefined {
+  const n = (entry.top_provider as { max_completion_tokens?: unknown } | undefined)?.max_completion_tokens;
+  return typeof n === 'number' && n > 0 ? n : undefined;
+}
+
 export function contextLength(entry: CatalogEntry): number | undefined {
   const n = entry.context_length;
   return typeof n === 'number' && n > 0 ? n : undefined;

@@ -6,13 +6,14 @@
  * ones end the request (another model would not help).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { countsAgainstFreeQuota, isExpired, acceptsImages, isRoutableFree, type CatalogEntry } from './catalog.js';
+import { countsAgainstFreeQuota, isExpired, acceptsImages, isRoutableFree, maxCompletionTokens, type CatalogEntry } from './catalog.js';
 import { decideBehavior, decideKind, errorContext, providerFor, rejectsImages, type Decision, type ReplyFault } from './decisions.js';
 import { imageUnsupported, modelGone } from './dialects/availability.js';
 import { imageProblem } from './dialects/refusals.js';
 import { BodyTooLarge, bearerToken, readBody } from './http-util.js';
 import { ImageError, loadImage, type ImageInfo } from './images.js';
 import { pickLatency, randomToken } from './prng.js';
+import { gatewayRefusal, planThought, providerRefusal } from './reasoning.js';
 import { BadRequest, MAX_MODELS, parseChatBody, type ChatRequest } from './request.js';
 import { HANG_MS, ReplyWriter, type Served } from './reply-writer.js';
 import { behaviorFor, type ModelBehavior } from './scenario.js';
@@ -137,6 +138,7 @@ export class ChatHandler {
           at,
           stream: chat.stream,
           ...(servedEntry.id !== id ? { servedBy: servedEntry.id } : {}),
+          ...(chat.reasoning ? { reasoning: { ...chat.reasoning } } : {}),
         });
 
       // Gone and capability: decided before any quota is spent.
@@ -157,6 +159,13 @@ export class ChatHandler {
         if (!isLast) continue;
         break;
       }
+      // A `reasoning` parameter this model cannot take ends the request: another model would not be asked.
+      const refused = gatewayRefusal(id, entry, chat);
+      if (refused) {
+        record({ kind: 'reasoning_refused', status: String(refused.status) });
+        await state.sleep(delayMs, signal);
+        return this.out.sendWire(res, refused, token);
+      }
 
       if (countsAgainstFreeQuota(id)) {
         const refused = state.account.admitFree();
@@ -169,7 +178,20 @@ export class ChatHandler {
 
       delayMs += pickLatency(state.random, behavior.latencyMs ?? state.scenario.latencyMs);
       const queued = state.queue.take(id);
-      const decision = queued ? decideKind(queued, id, entry, behavior, chat, state) : decideBehavior(id, entry, behavior, chat, state);
+      const rejected = providerRefusal(behavior, chat, providerFor(id));
+      const decision: Decision = rejected
+        ? { type: 'error', kind: 'reasoning_rejected', fallback: false, wire: rejected }
+        : queued
+          ? decideKind(queued, id, entry, behavior, chat, state)
+          : decideBehavior(id, entry, behavior, chat, state);
+      if (decision.type === 'reply') {
+        const thought = planThought(id, entry, behavior, chat, state.random);
+        if (thought) {
+          decision.thought = thought;
+          if (!chat.stream) delayMs += thought.thinkMs;
+        }
+        decision.budget = chat.maxTokens ?? behavior.maxOutputTokens ?? maxCompletionTokens(entry);
+      }
 
       if (decision.type === 'reply' && chat.imageUrls.length > 0 && !images) {
         try {

@@ -7,6 +7,7 @@ import type { FailureKind } from './failure-queue.js';
 import { chance } from './prng.js';
 import { promptTokens, wantsJson, type ReplyMode } from './replies.js';
 import type { ChatRequest } from './request.js';
+import type { Thought } from './reasoning.js';
 import type { ModelBehavior } from './scenario.js';
 import type { SimState } from './state.js';
 import { type ErrorContext } from './dialects/dialect.js';
@@ -30,7 +31,17 @@ export type Decision =
   | { type: 'error'; kind: string; wire: WireError; fallback: boolean }
   | { type: 'error200'; kind: string; body: Record<string, unknown>; fallback: boolean }
   | { type: 'timeout'; kind: string }
-  | { type: 'reply'; kind: string; mode: ReplyMode; finishError?: boolean; fault?: { type: ReplyFault; after: number } };
+  | {
+      type: 'reply';
+      kind: string;
+      mode: ReplyMode;
+      finishError?: boolean;
+      fault?: { type: ReplyFault; after: number };
+      /** The model thinks first (reasoning.ts). */
+      thought?: Thought;
+      /** Completion tokens allowed: the request's `max_tokens`, else the model's own cap. */
+      budget?: number;
+    };
 
 const PROVIDERS = ['DeepInfra', 'Chutes', 'Google AI Studio', 'Venice', 'Together', 'Novita', 'Parasail', 'Targon'];
 

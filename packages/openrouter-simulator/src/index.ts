@@ -8,6 +8,7 @@ export {
   type AccountScenario,
   type Latency,
   type UpstreamLimitStyle,
+  type ReasoningBehavior,
 } from './scenario.js';
 export { FAILURE_KINDS, ANY_MODEL, type FailureKind } from './failure-queue.js';
 export { ERROR_DIALECTS, type ErrorDialect } from './dialects/dialect.js';

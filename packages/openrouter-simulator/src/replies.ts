@@ -5,6 +5,7 @@
  */
 import type { ImageInfo } from './images.js';
 import { valueForSchema } from './json-schema-value.js';
+import type { Thought } from './reasoning.js';
 import type { ChatRequest } from './request.js';
 
 /** Characters per token for the rough token counts in `usage`. */
@@ -19,10 +20,17 @@ export const OFFLINE_AGENT_TEXT =
 export type ReplyMode = 'ok' | 'bad_json' | 'fenced_json' | 'empty';
 
 export interface Reply {
+  /** `message.content`: the answer, after the thinking for the inline styles. */
   text: string;
+  /** How much of `text`, from its start, is thinking (inline styles); 0 otherwise. */
+  thinkingChars: number;
+  /** `message.reasoning` (field style, unless the request excluded it). */
+  reasoning?: string;
   finishReason: 'stop' | 'length';
   promptTokens: number;
   completionTokens: number;
+  /** Reported as `completion_tokens_details.reasoning_tokens` (field style). */
+  reasoningTokens: number;
 }
 
 export function estimateTokens(text: string): number {
@@ -85,31 +93,78 @@ function baseText(model: string, req: ChatRequest, images: ImageInfo[], fixed: s
   return xmlText(model, req) ?? plainText(model, req);
 }
 
-export function buildReply(model: string, req: ChatRequest, images: ImageInfo[], mode: ReplyMode, fixed?: string): Reply {
-  let text: string;
+/**
+ * The reply: the answer text (fixed, or built for the request), cut at a stop string, and with the
+ * model's thinking placed before it. Thinking and answer share the completion budget (`budget`
+ * tokens, when there is one): thinking that fills it leaves no answer (an unclosed tag for the
+ * inline styles), and an answer that does not fit is cut; either ends with `finish_reason: "length"`.
+ */
+export function buildReply(
+  model: string,
+  req: ChatRequest,
+  images: ImageInfo[],
+  mode: ReplyMode,
+  fixed?: string,
+  thought?: Thought,
+  budget: number | undefined = req.maxTokens,
+): Reply {
+  let answer: string;
   let finishReason: Reply['finishReason'] = 'stop';
   switch (mode) {
     case 'empty':
-      text = '';
+      answer = '';
       break;
     case 'bad_json': {
       const json = jsonText(model, req);
-      text = `Sure! Here is the JSON: ${json.slice(0, Math.ceil(json.length / 2))}`;
+      answer = `Sure! Here is the JSON: ${json.slice(0, Math.ceil(json.length / 2))}`;
       break;
     }
     case 'fenced_json':
-      text = '```json\n' + (fixed ?? jsonText(model, req)) + '\n```';
+      answer = '```json\n' + (fixed ?? jsonText(model, req)) + '\n```';
       break;
     default:
-      text = baseText(model, req, images, fixed);
+      answer = baseText(model, req, images, fixed);
   }
   for (const s of req.stop) {
-    const at = s ? text.indexOf(s) : -1;
-    if (at >= 0) text = text.slice(0, at);
+    const at = s ? answer.indexOf(s) : -1;
+    if (at >= 0) answer = answer.slice(0, at);
   }
-  if (req.maxTokens !== undefined && estimateTokens(text) > req.maxTokens) {
-    text = text.slice(0, req.maxTokens * CHARS_PER_TOKEN);
+  let thinking = thought?.text ?? '';
+  let thinkingTokens = thought?.tokens ?? 0;
+  let thinkingDone = true;
+  if (budget !== undefined && thinkingTokens >= budget) {
+    thinking = thinking.slice(0, budget * CHARS_PER_TOKEN);
+    thinkingTokens = budget;
+    thinkingDone = false;
+    answer = '';
+    finishReason = 'length';
+  } else if (budget !== undefined && estimateTokens(answer) > budget - thinkingTokens) {
+    answer = answer.slice(0, (budget - thinkingTokens) * CHARS_PER_TOKEN);
     finishReason = 'length';
   }
-  return { text, finishReason, promptTokens: promptTokens(req), completionTokens: estimateTokens(text) };
+  let text = answer;
+  let thinkingChars = 0;
+  let reasoning: string | undefined;
+  if (thought?.style === 'field') {
+    if (thought.returned) reasoning = thinking;
+  } else if (thought) {
+    const close = thinkingDone ? `</${thought.tag}>\n\n` : '';
+    const prefix = `${thought.style === 'inline' ? `<${thought.tag}>\n` : ''}${thinking}${close}`;
+    text = prefix + answer;
+    thinkingChars = prefix.length;
+  }
+  return {
+    text,
+    thinkingChars,
+    ...(reasoning !== undefined ? { reasoning } : {}),
+    finishReason,
+    promptTokens: promptTokens(req),
+    completionTokens: estimateTokens(answer) + thinkingTokens,
+    reasoningTokens: thought?.style === 'field' ? thinkingTokens : 0,
+  };
+}
+
+/** Words with their trailing spaces: one content chunk each. */
+export function pieces(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
 }

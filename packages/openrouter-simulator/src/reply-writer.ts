@@ -7,7 +7,8 @@ import type { ServerResponse } from 'node:http';
 import type { Decision } from './decisions.js';
 import { scrub, sendJson, sendWire } from './http-util.js';
 import type { ImageInfo } from './images.js';
-import { buildReply, type Reply } from './replies.js';
+import { buildReply, pieces, type Reply } from './replies.js';
+import { reasoningDetail, streamThinking } from './thinking-writer.js';
 import type { ChatRequest } from './request.js';
 import type { ModelBehavior } from './scenario.js';
 import type { SimState } from './state.js';
@@ -33,7 +34,7 @@ function usageBlock(reply: Reply) {
     is_byok: false,
     prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0, audio_tokens: 0, video_tokens: 0 },
     cost_details: { upstream_inference_cost: 0, upstream_inference_prompt_cost: 0, upstream_inference_completions_cost: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reply.reasoningTokens, image_tokens: 0, audio_tokens: 0 },
   };
 }
 
@@ -65,10 +66,6 @@ function resetAfterFlush(res: ServerResponse): void {
   res.write(': \n\n', () => res.destroy());
 }
 
-/** Words with their trailing spaces: one content chunk each. */
-function pieces(text: string): string[] {
-  return text.match(/\S+\s*|\s+/g) ?? [];
-}
 
 export class ReplyWriter {
   constructor(private readonly state: SimState) {}
@@ -83,9 +80,10 @@ export class ReplyWriter {
     token: string,
     res: ServerResponse,
   ): void {
-    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
+    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply, d.thought, d.budget);
     const content = scrub(reply.text, token);
     const finishReason = d.finishError ? 'error' : reply.finishReason;
+    const reasoning = reply.reasoning !== undefined ? scrub(reply.reasoning, token) : null;
     const body = {
       id: served.id,
       provider: served.provider,
@@ -98,7 +96,13 @@ export class ReplyWriter {
           finish_reason: finishReason,
           native_finish_reason: finishReason,
           index: 0,
-          message: { role: 'assistant', content, refusal: null, reasoning: null },
+          message: {
+            role: 'assistant',
+            content,
+            refusal: null,
+            reasoning,
+            ...(reasoning !== null && d.thought?.details ? { reasoning_details: [reasoningDetail(reasoning)] } : {}),
+          },
           ...(d.finishError ? { error: finishErrorObject(served.provider) } : {}),
         },
       ],
@@ -179,7 +183,7 @@ export class ReplyWriter {
     res: ServerResponse,
     signal: AbortSignal,
   ): Promise<void> {
-    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply);
+    const reply = buildReply(served.model, chat, images, d.mode, behavior.reply, d.thought, d.budget);
     const base = { id: served.id, provider: served.provider, model: served.model, object: 'chat.completion.chunk', created: served.created };
     const midStreamError = () => {
       // A mid-stream error: a final data event with a top-level error, then the stream just ends.
@@ -202,8 +206,9 @@ export class ReplyWriter {
       if (sent > 0) await this.state.sleep(behavior.chunkDelayMs ?? 0, signal);
       return !signal.aborted;
     };
+    if (d.thought && !(await streamThinking(this.state, (data) => this.writeData(res, data, token), d.thought, reply, base, token, signal))) return;
     const fault = d.fault;
-    for (const piece of pieces(scrub(reply.text, token))) {
+    for (const piece of pieces(scrub(reply.text.slice(reply.thinkingChars), token))) {
       if (fault && sent === fault.after) {
         if (fault.type === 'error_event') break;
         if (fault.type === 'stall') {

@@ -3,6 +3,18 @@ import { z } from 'zod';
 
 export const MAX_MODELS = 3;
 
+/** The `reasoning.effort` values OpenRouter accepts, highest first. */
+export const REASONING_EFFORTS = ['max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
+/** The request's `reasoning` parameter (or its legacy forms `reasoning_effort`, `include_reasoning`). */
+export interface ReasoningRequest {
+  effort?: ReasoningEffort;
+  maxTokens?: number;
+  exclude?: boolean;
+  enabled?: boolean;
+}
+
 const contentPart = z.object({ type: z.string() }).passthrough();
 const message = z
   .object({
@@ -29,6 +41,18 @@ const chatBodySchema = z
       .optional()
       .nullable(),
     provider: z.object({}).passthrough().optional().nullable(),
+    reasoning: z
+      .object({
+        effort: z.enum(REASONING_EFFORTS).optional().nullable(),
+        max_tokens: z.number().int().min(0).optional().nullable(),
+        exclude: z.boolean().optional().nullable(),
+        enabled: z.boolean().optional().nullable(),
+      })
+      .passthrough()
+      .optional()
+      .nullable(),
+    reasoning_effort: z.enum(REASONING_EFFORTS).optional().nullable(),
+    include_reasoning: z.boolean().optional().nullable(),
   })
   .passthrough();
 
@@ -49,6 +73,8 @@ export interface ChatRequest {
   allText: string;
   /** Image URLs from `image_url` parts (and image `file` parts), in order. */
   imageUrls: string[];
+  /** What the request said about reasoning, when it said anything. */
+  reasoning?: ReasoningRequest;
 }
 
 export class BadRequest extends Error {}
@@ -95,6 +121,7 @@ export function parseChatBody(raw: unknown): ChatRequest {
   const system = messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => textOf(m.content));
   const lastUserText = lastUser ? textOf(lastUser.content) : '';
   const rf = body.response_format;
+  const reasoning = reasoningOf(body);
   return {
     candidates,
     stream: body.stream === true,
@@ -105,5 +132,19 @@ export function parseChatBody(raw: unknown): ChatRequest {
     instructionText: [...system, lastUserText].join('\n'),
     allText: messages.map((m) => textOf(m.content)).join('\n'),
     imageUrls: messages.flatMap((m) => (m.role === 'user' ? imagesOf(m.content) : [])),
+    ...(reasoning ? { reasoning } : {}),
   };
+}
+
+/** `reasoning`, else the legacy `reasoning_effort` and `include_reasoning` (false = exclude). */
+function reasoningOf(body: ChatBody): ReasoningRequest | undefined {
+  const r = body.reasoning;
+  const out: ReasoningRequest = {};
+  const effort = r?.effort ?? body.reasoning_effort;
+  if (effort) out.effort = effort;
+  if (typeof r?.max_tokens === 'number') out.maxTokens = r.max_tokens;
+  if (typeof r?.exclude === 'boolean') out.exclude = r.exclude;
+  else if (body.include_reasoning === false) out.exclude = true;
+  if (typeof r?.enabled === 'boolean') out.enabled = r.enabled;
+  return r || effort || typeof body.include_reasoning === 'boolean' ? out : undefined;
 }

@@ -10,6 +10,34 @@ export type Latency = number | [number, number];
 
 export type UpstreamLimitStyle = 'upstream' | 'shared_capacity' | 'upstream_in_200';
 
+/**
+ * How a reasoning model answers (see reasoning.ts). Its thinking comes before the answer and counts
+ * against the same completion budget (the request's `max_tokens`, else the model's own cap), so a
+ * long think can leave no room for the answer: the reply then ends with `finish_reason: "length"`.
+ */
+export interface ReasoningBehavior {
+  /**
+   * Where the thinking goes:
+   * - `field`: `message.reasoning` and `reasoning_details` (streams: `delta.reasoning` and
+   *   `delta.reasoning_details`); the content is the answer alone
+   * - `inline`: the content starts with `<tag>thinking</tag>`, then the answer
+   * - `no_opener`: the content is the thinking, then `</tag>`, then the answer (a chat template opened the tag)
+   */
+  style: 'field' | 'inline' | 'no_opener';
+  /** Tag name of the inline styles. Default `think` (others in use: `thinking`, `reasoning`). */
+  tag?: string;
+  /** Reasoning tokens at the model's default effort (a lower effort thinks less, in proportion). Default 64. */
+  tokens?: number;
+  /** Time spent thinking before the first answer token at the default effort, ms; streams send the reasoning meanwhile. Default 0. */
+  thinkMs?: Latency;
+  /** `field` style: `reasoning_details` next to `reasoning`. Default true. */
+  details?: boolean;
+  /** The thinking's text; by default a paragraph that names the model and echoes the prompt. */
+  text?: string;
+  /** 400 "Provider returned error" whenever the request carries a `reasoning` parameter. */
+  rejectsParameter?: boolean;
+}
+
 /** How one model (or every model, via `defaultBehavior`) misbehaves. Rates are probabilities 0..1. */
 export interface ModelBehavior {
   /**
@@ -57,6 +85,10 @@ export interface ModelBehavior {
    * `availability.retry_after` (structured), `Retry-After` in `metadata.headers` (terse).
    */
   retryAfterSeconds?: number;
+  /** The model thinks before it answers (reasoning.ts). */
+  reasoning?: ReasoningBehavior;
+  /** The model's completion cap when the request sets no `max_tokens`. Default: the catalog's `top_provider.max_completion_tokens`. */
+  maxOutputTokens?: number;
 }
 
 /** The account-wide free-model quotas. */
@@ -112,6 +144,18 @@ const latency = z
   .refine((v) => !Array.isArray(v) || v[0] <= v[1], { message: 'expected [min, max] with min <= max' });
 const rate = z.number().min(0).max(1);
 
+const reasoningSchema = z
+  .object({
+    style: z.enum(['field', 'inline', 'no_opener']),
+    tag: z.string().regex(/^[A-Za-z][\w:-]*$/, 'expected a tag name such as think').optional(),
+    tokens: z.number().int().min(0).optional(),
+    thinkMs: latency.optional(),
+    details: z.boolean().optional(),
+    text: z.string().optional(),
+    rejectsParameter: z.boolean().optional(),
+  })
+  .strict();
+
 const modelBehaviorSchema = z
   .object({
     upstreamLimit: z
@@ -139,6 +183,8 @@ const modelBehaviorSchema = z
     latencyMs: latency.optional(),
     reply: z.string().optional(),
     retryAfterSeconds: z.number().int().min(0).optional(),
+    reasoning: reasoningSchema.optional(),
+    maxOutputTokens: z.number().int().positive().optional(),
   })
   .strict();
 

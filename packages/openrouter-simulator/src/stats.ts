@@ -14,6 +14,8 @@
  * - "timeout"          the call hung (failNext 'timeout') until the client gave up
  */
 
+import type { ReasoningRequest } from './request.js';
+
 export interface CallRecord {
   /** The model id this attempt was for (as requested, e.g. `openrouter/free`). */
   model: string;
@@ -26,6 +28,8 @@ export interface CallRecord {
   stream: boolean;
   /** For `openrouter/free`: the concrete model that answered. */
   servedBy?: string;
+  /** The request's `reasoning` parameter as it arrived (also from `reasoning_effort` / `include_reasoning`). */
+  reasoning?: ReasoningRequest;
 }
 
 export interface ModelStats {
@@ -75,6 +79,7 @@ export class StatsRecorder {
     }
     const byEndpoint = { ...this.endpoints };
     const requests = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
-    return { total: this.records.length, requests, byEndpoint, byModel, byStatus, calls: this.records.map((r) => ({ ...r })) };
+    const calls = this.records.map((r) => ({ ...r, ...(r.reasoning ? { reasoning: { ...r.reasoning } } : {}) }));
+    return { total: this.records.length, requests, byEndpoint, byModel, byStatus, calls };
   }
 }

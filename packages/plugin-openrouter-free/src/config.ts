@@ -1,7 +1,9 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type CallPriority, type LastResortSettings, type PoolPolicy, type Specialty, type Tier } from '@freepool/free-model-pool';
+import { DEFAULT_BASE_URL, isModelId, PoolConfigError, redactSecrets, type CallPriority, type EffortSetting, type LastResortSettings, type PoolPolicy, type Specialty, type Tier } from '@freepool/free-model-pool';
 import { countsAsFreeCall } from '@freepool/free-model-pool/internal';
 import { lastResortSettings } from './settings/fallback-fields.js';
+import { DEFAULT_REASONING_EFFORT } from './settings/effort-fields.js';
+import type { EffortGroup } from './model-types.js';
 import { asText, clip } from './settings/fields.js';
 import { policyFrom, settingsSchema, SETTING_KEYS, type SettingKey } from './settings/schema.js';
 import { sharedStateSettings, type SharedStateSettings } from './settings/state-fields.js';
@@ -49,6 +51,8 @@ export interface PluginSettings {
   catalogTimeoutMs: number;
   /** OPENROUTER_CALL_PRIORITY: model types pinned to reply or background (else: background inside evaluators). */
   priorityOverrides: Record<string, CallPriority>;
+  /** OPENROUTER_REASONING_EFFORT over DEFAULT_REASONING_EFFORT: how much each kind of call asks a reasoning model to think. */
+  reasoningEffort: Record<EffortGroup, EffortSetting>;
   /** OPENROUTER_LAST_RESORT_URL/_MODEL/_API_KEY/_TIMEOUT_MS: a local OpenAI-compatible server (off unless set). */
   lastResort?: LastResortSettings;
   /** OPENROUTER_LAST_RESORT_HANDLER: '*' for the next model handler, a plugin name, or false (off). */
@@ -188,6 +192,7 @@ export function parseSettings(raw: RawSettings, warn?: (message: string) => void
     catalogTtlMs: s.OPENROUTER_CATALOG_TTL_MS ?? DEFAULT_CATALOG_TTL_MS,
     catalogTimeoutMs: s.OPENROUTER_CATALOG_TIMEOUT_MS ?? DEFAULT_CATALOG_TIMEOUT_MS,
     priorityOverrides: s.OPENROUTER_CALL_PRIORITY ?? {},
+    reasoningEffort: { ...DEFAULT_REASONING_EFFORT, ...s.OPENROUTER_REASONING_EFFORT },
     ...(lastResort ? { lastResort } : {}),
     nextHandler: s.OPENROUTER_LAST_RESORT_HANDLER ?? false,
     notice:

@@ -73,6 +73,25 @@ describe('pool state survives an agent restart (kept in the agent database)', ()
     expect(warnings.filter((w) => /saved pool state/.test(w))).toEqual([]);
   });
 
+  it('remembers a slow model: after the restart the reply goes to the fast one, with no call to the slow one', async () => {
+    // The first model is a slow thinker (400 ms before its first answer token); the others answer at once.
+    sim.setScenario({ account: { perMinute: 1000 }, models: { [SMALL[0]!]: { reasoning: { style: 'field', tokens: 10, thinkMs: 400 } } } });
+    const slow = { OPENROUTER_SLOW_MARGIN_MS: '100' };
+    try {
+      runtime = await startRuntime(settings(slow), { dataDir });
+      expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'first run' })).toContain(SMALL[0]!);
+      await stopRuntime(runtime);
+      runtime = undefined;
+
+      sim.resetStats();
+      runtime = await startRuntime(settings(slow), { dataDir });
+      expect(await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'after the restart' })).toContain(SMALL[1]!);
+      expect(sim.stats().calls.map((c) => c.model)).toEqual([SMALL[1]]);
+    } finally {
+      sim.setScenario({ account: { perMinute: 1000 } });
+    }
+  });
+
   it('forgets everything when OPENROUTER_PERSIST_STATE is false', async () => {
     runtime = await startRuntime(settings({ OPENROUTER_PERSIST_STATE: 'false' }), { dataDir });
     sim.failNext(SMALL[0]!, 'upstream_429');

@@ -1,4 +1,4 @@
-import type { PoolModel, Tier } from '../types.js';
+import type { ModelReasoning, PoolModel, Tier } from '../types.js';
 import { TIERS } from '../types.js';
 import { classifyModel, hasImageInput } from './tier-rules.js';
 import { isFreeModel } from './free.js';
@@ -19,6 +19,7 @@ export interface BuildPoolsOptions {
 
 /** The PoolModel fields of a catalog entry, in a fixed key order (stable JSON). */
 export function toPoolModel(m: CatalogModel): PoolModel & { maxCompletionTokens: number | null } {
+  const reasoning = modelReasoning(m);
   return {
     id: m.id,
     name: m.name,
@@ -27,6 +28,21 @@ export function toPoolModel(m: CatalogModel): PoolModel & { maxCompletionTokens:
     vision: hasImageInput(m),
     structuredOutputs: m.supportedParameters.includes('structured_outputs'),
     responseFormat: m.supportedParameters.includes('response_format'),
+    ...(reasoning ? { reasoning } : {}),
+  };
+}
+
+/**
+ * A model takes the `reasoning` parameter when the catalog lists it among its parameters or gives
+ * its reasoning facts; catalogs before 2026 only did the former (then nothing is mandatory, any effort goes).
+ */
+export function modelReasoning(m: CatalogModel): ModelReasoning | undefined {
+  if (!m.reasoning && !m.supportedParameters.includes('reasoning')) return undefined;
+  const r = m.reasoning;
+  return {
+    mandatory: r?.mandatory === true,
+    ...(r?.supportedEfforts ? { efforts: [...r.supportedEfforts] } : {}),
+    ...(r?.defaultEffort ? { defaultEffort: r.defaultEffort } : {}),
   };
 }
 
@@ -77,6 +93,7 @@ export function toDefaultPools(file: PoolFile): DefaultPoolFile {
       vision: e.vision,
       structuredOutputs: e.structuredOutputs,
       responseFormat: e.responseFormat,
+      ...(e.reasoning ? { reasoning: e.reasoning } : {}),
       score: e.score,
       ...(e.specialty ? { specialty: e.specialty } : {}),
     };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PoolDefinition } from '../settings.js';
 import type { Tier } from '../types.js';
-import { TIERS } from '../types.js';
+import { REASONING_EFFORTS, TIERS } from '../types.js';
 import { compareForChat } from './rank.js';
 import { SPECIALTIES, type Specialty } from './specialists.js';
 // Imported as a module (not read from disk) so it works from src under vitest/bun and from dist:
@@ -17,6 +17,13 @@ const poolModelSchema = z.object({
   vision: z.boolean(),
   structuredOutputs: z.boolean(),
   responseFormat: z.boolean(),
+  reasoning: z
+    .object({
+      mandatory: z.boolean(),
+      efforts: z.array(z.enum(REASONING_EFFORTS)).optional(),
+      defaultEffort: z.enum(REASONING_EFFORTS).optional(),
+    })
+    .optional(),
   // Ranking facts (rank.ts); kept so `allowSpecialists` can re-rank without a catalog.
   score: z.number().optional(),
   specialty: z.enum(SPECIALTIES).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CatalogError } from './errors.js';
 import { snippetOf } from './snippet.js';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../types.js';
 import type { CatalogModel } from './types.js';
 
 /** A price: the API sends decimal strings ("0", "0.0000001", "-1"); numbers are accepted too. */
@@ -37,6 +38,11 @@ const entrySchema = z.object({
     .object({ context_length: z.number().nullish(), max_completion_tokens: z.number().nullish() })
     .nullish(),
   supported_parameters: stringList,
+  // OpenRouter's reasoning facts (2026): read leniently, an odd value means "not said".
+  reasoning: z
+    .unknown()
+    .optional()
+    .transform((v) => readReasoning(v)),
   expiration_date: z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected a date such as 2026-05-07' })
@@ -134,8 +140,24 @@ function toCatalogModel(e: Entry): CatalogModel {
     ...(e.architecture.tokenizer ? { tokenizer: e.architecture.tokenizer } : {}),
     pricing: { prompt: e.pricing.prompt, completion: e.pricing.completion, request: e.pricing.request ?? 0 },
     supportedParameters: e.supported_parameters ?? [],
+    ...(e.reasoning ? { reasoning: e.reasoning } : {}),
     expirationDate: e.expiration_date ?? null,
   };
+}
+
+/** `{mandatory, supported_efforts, default_effort}` with unknown efforts dropped; undefined when it is not an object. */
+function readReasoning(v: unknown): CatalogModel['reasoning'] {
+  if (!isObject(v)) return undefined;
+  const efforts = Array.isArray(v.supported_efforts) ? v.supported_efforts.filter(isEffort) : undefined;
+  return {
+    mandatory: v.mandatory === true,
+    ...(efforts && efforts.length > 0 ? { supportedEfforts: efforts } : {}),
+    ...(isEffort(v.default_effort) ? { defaultEffort: v.default_effort } : {}),
+  };
+}
+
+function isEffort(v: unknown): v is ReasoningEffort {
+  return typeof v === 'string' && (REASONING_EFFORTS as readonly string[]).includes(v);
 }
 
 /** Older catalogs only had `modality: "text+image->text"`. */

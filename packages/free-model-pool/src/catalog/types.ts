@@ -1,5 +1,5 @@
 import type { PoolDefinition } from '../settings.js';
-import type { PoolModel, Tier } from '../types.js';
+import type { PoolModel, ReasoningEffort, Tier } from '../types.js';
 
 /** The kinds of single-purpose model the catalog recognises (specialists.ts has the signs of each). */
 export const SPECIALTIES = ['code', 'math', 'ocr', 'guard', 'roleplay', 'search', 'media'] as const;
@@ -24,6 +24,8 @@ export interface CatalogModel {
   /** Prices as numbers (USD per token / request). Absent optional prices are 0. */
   pricing: { prompt: number; completion: number; request: number };
   supportedParameters: string[];
+  /** The catalog's `reasoning` object (2026): mandatory, the accepted efforts (highest first), the default one. */
+  reasoning?: { mandatory: boolean; supportedEfforts?: ReasoningEffort[]; defaultEffort?: ReasoningEffort };
   /** `YYYY-MM-DD` (or any date the catalog gives), null when none. */
   expirationDate: string | null;
 }

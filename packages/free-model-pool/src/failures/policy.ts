@@ -8,9 +8,11 @@ import type { ClassifiedFailure, FailurePolicy, FailureReason } from '../types.j
  * - `note`: only its last reason changes; it is fine for other requests;
  * - `forget`: nothing about the model: the call never reached it (an account refusal) or says nothing
  *   about it (the request, the key, the caller), so the call leaves its learned-capacity window;
- * - `keep`: nothing at all (a timeout the request's deadline cut short).
+ * - `keep`: nothing at all (a timeout the request's deadline cut short);
+ * - `demote`: no answer token within the attempt's timeout: the model is slow, so it goes after the
+ *   fast models for a while (limits/model-latency.ts) instead of being cooled for every request.
  */
-export type ModelEffect = 'remove' | 'cool' | 'cool_briefly' | 'note' | 'forget' | 'keep';
+export type ModelEffect = 'remove' | 'cool' | 'cool_briefly' | 'note' | 'forget' | 'keep' | 'demote';
 
 /** Everything the pool does about one kind of failure. */
 export interface ReasonPolicy {
@@ -43,7 +45,7 @@ export interface ReasonPolicy {
  * | context_too_long     | rotate    | note         | This model's window is too small; a larger one may fit. |
  * | unsupported_input    | rotate    | note         | This model cannot take the input (image, tools); another can. |
  * | invalid_output       | rotate    | cool_briefly | Bad JSON or empty text from this model; another model may follow the format. |
- * | timeout              | rotate    | cool         | This model/provider is slow right now (unless the request's deadline cut the attempt short: keep). |
+ * | timeout              | rotate    | cool         | This model/provider is slow right now. No answer token within the attempt's own timeout: demote (slow, tried after the fast models) instead; the request's deadline cut it short: keep. |
  * | server_error         | rotate    | cool         | 5xx or a relayed provider error: specific to this model's provider. |
  * | network_error        | rotate    | cool         | No response at all; often transient. Rotating also retries the network once more. |
  * | truncated            | rotate    | cool         | The answer stopped without a finish reason: this model's provider cut it off. |
@@ -80,12 +82,15 @@ export const POLICY: Readonly<Record<FailureReason, FailurePolicy>> = Object.fre
 );
 
 /**
- * The one decision of what a failure does to its model: the table's effect, except that a timeout
+ * The one decision of what a failure does to its model: the table's effect, except for timeouts. One
  * the request's deadline cut short (the attempt had less than its own timeout) says nothing about
- * the model and changes nothing.
+ * the model and changes nothing; one where no answer token came within the attempt's own timeout
+ * (`firstToken`) says the model is slow: it is demoted, not cooled. A stream that stops after its
+ * first chunk (an idle timeout) is cooled.
  */
-export function modelEffect(failure: Pick<ClassifiedFailure, 'reason'>, at: { cutByDeadline?: boolean } = {}): ModelEffect {
+export function modelEffect(failure: Pick<ClassifiedFailure, 'reason'>, at: { cutByDeadline?: boolean; firstToken?: boolean } = {}): ModelEffect {
   if (failure.reason === 'timeout' && at.cutByDeadline) return 'keep';
+  if (failure.reason === 'timeout' && at.firstToken) return 'demote';
   return REASON_POLICY[failure.reason].model;
 }
 

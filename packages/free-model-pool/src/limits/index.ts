@@ -27,7 +27,9 @@ export {
   learnFromRateLimit,
   learnFromSuccess,
   recordCallSent,
+  restoreAfterOutage,
   statedCapacity,
   type CapacityPolicy,
 } from './model-capacity.js';
 export { WaitQueue, type WaitRank } from './wait-queue.js';
+export { expectedFirstTokenMs, isSlow, recordLatency, recordTooSlow, type LatencyPolicy } from './model-latency.js';

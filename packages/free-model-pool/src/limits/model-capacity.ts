@@ -12,8 +12,12 @@ import type { ModelHealth } from '../types.js';
  * which is at least as strict as the server's fixed minutes.
  *
  * Conservative and adaptive, so a wrong guess cannot exile a model:
- * - a 429 sets the capacity to the calls the model accepted within the last window (at least 1), never
- *   above the N a "limited to N" message states, and never above the capacity it replaces;
+ * - a 429 sets the capacity to the calls the model accepted within the last window, never above the N
+ *   a "limited to N" message states, and never above the capacity it replaces;
+ * - only while the model is otherwise answering: the first failure of a run, after calls it accepted
+ *   in the window. The 429s of an outage (a run of failures, with nothing accepted) teach nothing,
+ *   and once the model answers again after a run of failures its capacity is what it was before the
+ *   run began (`restoreAfterOutage`), so a recovered model serves as much as it did before;
  * - each `modelCapacityRaiseWindows` windows without a 429, the capacity rises by one (not above a
  *   stated N), and a call that succeeds beyond the capacity raises it to what was just accepted;
  * - the run loop applies the skip only while another candidate remains (see candidates.ts).
@@ -96,9 +100,12 @@ export function learnFromSuccess(health: ModelHealth, now: number, policy: Capac
 
 /**
  * The model answered a model-level rate limit (429 upstream / shared capacity) to the call sent at
- * `sentAt`. That call used no capacity, so it leaves the window; the capacity becomes the calls the
- * model accepted in the window before it (at least 1), capped by a stated "limited to N" and by the
- * capacity in force (so it can only come down here; raises happen with time and successes).
+ * `sentAt`; `health` already counts this failure. That call used no capacity, so it leaves the
+ * window. When the model was otherwise answering (this is the first failure of a run, and it accepted
+ * calls in the window before it), the capacity becomes those calls, capped by a stated "limited to N"
+ * and by the capacity in force (so it can only come down here; raises happen with time and
+ * successes), and the capacity it replaces is kept for `restoreAfterOutage`. Otherwise (an outage)
+ * only a stated N is noted.
  */
 export function learnFromRateLimit(
   health: ModelHealth,
@@ -110,14 +117,32 @@ export function learnFromRateLimit(
   const withoutCall = forgetCall(health, sentAt);
   const accepted = callsInWindow(withoutCall, sentAt, policy).length;
   const stated = statedCapacity(message) ?? health.capacityStated;
-  let capacity = Math.max(1, accepted);
+  const noted = stated !== undefined ? { capacityStated: stated } : {};
+  const answering = health.consecutiveFailures <= 1 && accepted >= 1;
+  if (!answering) return { ...withoutCall, ...noted };
+  let capacity = accepted;
   if (stated !== undefined) capacity = Math.min(capacity, stated);
   const inForce = currentCapacity(health, now, policy);
   if (inForce !== undefined) capacity = Math.min(capacity, inForce);
-  return {
-    ...withoutCall,
-    capacityPerWindow: capacity,
-    capacityLearnedAt: now,
-    ...(stated !== undefined ? { capacityStated: stated } : {}),
+  const before: CapacityBefore = {
+    ...(health.capacityPerWindow !== undefined ? { capacityPerWindow: health.capacityPerWindow } : {}),
+    ...(health.capacityLearnedAt !== undefined ? { capacityLearnedAt: health.capacityLearnedAt } : {}),
   };
+  return { ...withoutCall, capacityPerWindow: Math.max(1, capacity), capacityLearnedAt: now, capacityBeforeFailures: before, ...noted };
+}
+
+type CapacityBefore = NonNullable<ModelHealth['capacityBeforeFailures']>;
+
+/**
+ * A success ends a run of failures. When the run was longer than the one failure that taught a
+ * capacity (the model failed again once that cooldown ended: an outage, not a full window), the
+ * capacity it had before the run comes back. `before` is the health before this success.
+ */
+export function restoreAfterOutage(before: ModelHealth | undefined, after: ModelHealth): ModelHealth {
+  const snapshot = before?.capacityBeforeFailures;
+  if (!snapshot) return after;
+  const { capacityBeforeFailures: _done, ...rest } = after;
+  if ((before?.consecutiveFailures ?? 0) < 2) return rest;
+  const { capacityPerWindow: _learned, capacityLearnedAt: _at, ...restored } = rest;
+  return { ...restored, ...snapshot };
 }

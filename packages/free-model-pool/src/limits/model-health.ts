@@ -51,6 +51,7 @@ export function recordSuccess(
  * - `cool`: up the ladder. A failure inside an active cooldown keeps that cooldown and does not
  *   climb (see CooldownLadder); `cool_briefly` always takes the first rung;
  * - `note`: only `lastReason` changes; the model is fine for other requests;
+ * - `demote`: the same here; the model's slowness is recorded by model-latency.ts `recordTooSlow`;
  * - `forget` and `keep`: unchanged (the run loop takes a `forget` call out of the model's window).
  */
 export function recordFailure(
@@ -89,6 +90,7 @@ export function recordFailure(
       };
     }
     case 'note':
+    case 'demote':
       return { ...h, lastReason: reason, updatedAt: now };
     case 'forget':
     case 'keep':

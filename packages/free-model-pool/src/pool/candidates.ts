@@ -1,4 +1,5 @@
 import type { CapacityPolicy } from '../limits/model-capacity.js';
+import { expectedFirstTokenMs, isSlow, type LatencyPolicy } from '../limits/model-latency.js';
 import type { Attempt, ModelHealth, PoolModel, RequestNeeds } from '../types.js';
 import { notCallable, skipLine } from './readiness.js';
 
@@ -35,6 +36,12 @@ export interface CandidateInput {
    * show it recovered. Off when absent.
    */
   recoveryProbeIntervalMs?: number;
+  /**
+   * Order by speed (limits/model-latency.ts): among models whose record is otherwise equal, one whose
+   * expected time to its first answer token is well above the fastest candidate's goes after the
+   * others (the slowest last). For reply-path requests: a person waits for them. Off when absent.
+   */
+  latency?: LatencyPolicy;
 }
 
 export interface CandidateSelection {
@@ -74,22 +81,29 @@ function healthRank(health: ModelHealth | undefined): number {
   return 0;
 }
 
-/** For JSON requests: schema-honouring models first, then JSON-mode models, then the rest. */
+/**
+ * For JSON requests: schema-honouring models first, then JSON-mode models, then the rest. For
+ * requests that want a reasoning model: those whose catalog entry takes the `reasoning` parameter first.
+ */
 function capabilityRank(model: PoolModel | undefined, needs: RequestNeeds): number {
-  if (!needs.structuredOutput) return 0;
-  if (model?.structuredOutputs) return 0;
-  if (model?.responseFormat) return 1;
-  return 2;
+  if (needs.structuredOutput) {
+    if (model?.structuredOutputs) return 0;
+    if (model?.responseFormat) return 1;
+    return 2;
+  }
+  if (needs.reasoning) return model?.reasoning ? 0 : 1;
+  return 0;
 }
 
 /**
  * The models of a tier that can serve a request, healthiest first. Pure: reads health through the
- * callback and never writes. Order: healthy before recently failed, then (for JSON) structured-output
- * capable first, then pool order. Skipped models are reported so the trail shows them.
+ * callback and never writes. Order: healthy before recently failed, then the capability the request
+ * prefers (structured output for JSON, reasoning for the reasoning types), then (with `latency`)
+ * fast before slow, then pool order. Skipped models are reported so the trail shows them.
  */
 export function selectCandidates(input: CandidateInput): CandidateSelection {
   const skipped: Attempt[] = [];
-  const ranked: Array<{ id: string; key: [number, number, number] }> = [];
+  const ranked: Array<{ id: string; key: number[]; index: number; expected?: number }> = [];
   const full: Array<{ id: string; line: Attempt; index: number }> = [];
   const seen = new Set<string>();
   const probes = new Set<string>();
@@ -112,9 +126,17 @@ export function selectCandidates(input: CandidateInput): CandidateSelection {
       rank = 0;
       probes.add(id);
     }
-    ranked.push({ id, key: [rank, capabilityRank(input.models[id], input.needs), index] });
+    const expected = input.latency ? expectedFirstTokenMs(health, input.now, input.latency) : undefined;
+    ranked.push({ id, key: [rank, capabilityRank(input.models[id], input.needs)], index, expected });
   });
-  ranked.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
+  // Speed, then pool order: slow models after the fast ones, the slowest last. A model not measured
+  // yet is presumed fast, so one slow answer is enough to try the others first.
+  const fastest = ranked.length > 0 ? Math.min(...ranked.map((r) => r.expected ?? 0)) : undefined;
+  for (const r of ranked) {
+    const slow = input.latency !== undefined && isSlow(r.expected, fastest, input.latency);
+    r.key.push(slow ? 1 : 0, slow ? r.expected! : 0, r.index);
+  }
+  ranked.sort((a, b) => compareKeys(a.key, b.key));
   if (ranked.length === 0 && full.length > 0) {
     // A learned capacity is a guess: it never leaves a request without a model to try.
     full.sort((a, b) => a.line.cooldownUntil! - b.line.cooldownUntil! || a.index - b.index);
@@ -123,6 +145,11 @@ export function selectCandidates(input: CandidateInput): CandidateSelection {
   // Listed after the other skips, in pool order.
   for (const f of full) skipped.push(f.line);
   return { candidates: ranked.map((r) => r.id), skipped, ...(probes.size ? { probes } : {}) };
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
 }
 
 /** A demoted model may be probed: it is not cooling (checked before) and was not probed within the interval. */

@@ -32,6 +32,10 @@ import { poolStatus, type PoolStatus } from './pool-status.js';
 import { runPooled, type AttemptFn } from './run-loop.js';
 import type { PoolRuntime } from './runtime.js';
 import { pooledStream } from './stream.js';
+import { ReasoningPlan } from './reasoning/plan.js';
+
+/** The last resort is not OpenRouter: it gets no `reasoning` parameter. */
+const NO_REASONING = new ReasoningPlan(undefined, () => undefined, () => undefined);
 
 export interface FreeModelPoolOptions {
   connection: ConnectionSettings;
@@ -125,8 +129,9 @@ export class FreeModelPool {
   generateText(request: TextRequest): Promise<PoolOutcome<TextResult>> {
     return this.guard(() => {
       validateRequest(request);
-      const pooled = runPooled(this.runtime, request.tier, needsFor(request), textAttempt(this.client, request), this.runOptions(request));
-      return this.orLastResort(request, pooled, (client) => textAttempt(client, request));
+      const attempt = textAttempt(this.client, request, this.reasoningPlan(request));
+      const pooled = runPooled(this.runtime, request.tier, needsFor(request), attempt, this.runOptions(request));
+      return this.orLastResort(request, pooled, (client) => textAttempt(client, request, NO_REASONING));
     });
   }
 
@@ -134,9 +139,9 @@ export class FreeModelPool {
     return this.guard(() => {
       validateRequest(request);
       const shape = resolveOutputShape(request);
-      const attempt = objectAttempt<T>(this.client, request, shape, (id) => this.pool.models[id]);
+      const attempt = objectAttempt<T>(this.client, request, shape, (id) => this.pool.models[id], this.reasoningPlan(request));
       const pooled = runPooled(this.runtime, request.tier, needsFor(request, { structuredOutput: true }), attempt, this.runOptions(request));
-      return this.orLastResort(request, pooled, (client) => objectAttempt<T>(client, request, shape, () => undefined));
+      return this.orLastResort(request, pooled, (client) => objectAttempt<T>(client, request, shape, () => undefined, NO_REASONING));
     });
   }
 
@@ -144,16 +149,16 @@ export class FreeModelPool {
     return this.guard(() => {
       validateRequest(request);
       const image = parseImageUrl(request.imageUrl, this.policy.maxImageBytes);
-      const attempt = imageAttempt(this.client, request, image);
+      const attempt = imageAttempt(this.client, request, image, this.reasoningPlan(request));
       const pooled = runPooled(this.runtime, request.tier, needsFor(request, { image: true }), attempt, this.runOptions(request));
-      return this.orLastResort(request, pooled, (client) => imageAttempt(client, request, image));
+      return this.orLastResort(request, pooled, (client) => imageAttempt(client, request, image, NO_REASONING));
     });
   }
 
   /** Validation errors surface synchronously here (not in the stream's promises). */
   streamText(request: TextRequest): PoolStream {
     validateRequest(request);
-    const pooled = pooledStream(this.runtime, this.streamModel, request, needsFor(request));
+    const pooled = pooledStream(this.runtime, this.streamModel, request, needsFor(request), this.reasoningPlan(request));
     return this.lastResort ? this.lastResort.stream(pooled, request) : pooled;
   }
 
@@ -186,6 +191,15 @@ export class FreeModelPool {
   status(): PoolStatus {
     const now = this.runtime.now();
     return poolStatus(this.pool, this.store, this.account.view(now), this.policy, now);
+  }
+
+  /** How much `request` asks each model to think (its own effort, else its tier's). */
+  private reasoningPlan(request: TextRequest | ObjectRequest | ImageRequest): ReasoningPlan {
+    return new ReasoningPlan(
+      request.reasoningEffort ?? this.policy.reasoningEffort[request.tier],
+      (id) => this.pool.models[id],
+      (id) => this.store.getModelHealth(id),
+    );
   }
 
   /** Each stream attempt gets a provider of its own, whose fetch guards the event-stream body. */

@@ -9,6 +9,7 @@ import type { PoolStream, TextRequest } from './requests.js';
 import type { AttemptFn } from './run-types.js';
 import { emitEvent, type PoolRuntime } from './runtime.js';
 import { timedAttempt } from './timed-attempt.js';
+import { ThinkingFilter } from './answer/index.js';
 import { StreamSink } from './stream-sink.js';
 
 /**
@@ -161,19 +162,26 @@ export class LastResort {
     let full = '';
     let reason: string | undefined;
     let tokens: TokenUsage | undefined;
+    // A local reasoning model (deepseek-r1 on Ollama) thinks in its text: the same hygiene as the pool's.
+    const filter = new ThinkingFilter();
+    const answer = (text: string) => {
+      if (text === '') return;
+      full += text;
+      channel.push(text);
+    };
     try {
       for await (const part of result.fullStream) {
         if (part.type === 'text-delta' && part.text !== '') {
-          full += part.text;
-          channel.push(part.text);
+          answer(filter.push(part.text));
         } else if (part.type === 'error') {
           throw part.error;
         } else if (part.type === 'finish') {
+          answer(filter.end());
           reason = part.finishReason;
           tokens = toTokenUsage(part.totalUsage);
         }
       }
-      if (full === '') throw new Error(`${this.settings.model} returned no text`);
+      if (full === '') throw new Error(`${this.settings.model} returned no ${filter.thinking ? 'answer, only its thinking' : 'text'}`);
     } catch (e) {
       if (request.abortSignal?.aborted) throw e;
       const failure = timeout.aborted

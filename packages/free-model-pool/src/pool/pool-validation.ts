@@ -1,6 +1,6 @@
 import { PoolConfigError } from '../errors.js';
 import { DEFAULT_POLICY, type PoolDefinition, type PoolPolicy } from '../settings.js';
-import { TIERS, type Tier } from '../types.js';
+import { REASONING_EFFORTS, TIERS, type EffortSetting, type Tier } from '../types.js';
 import { countsAsFreeCall } from './runtime.js';
 
 /**
@@ -53,7 +53,13 @@ export function validatePoolDefinition(pool: PoolDefinition, opts: { allowPaidMo
 /** Merges overrides onto DEFAULT_POLICY, rejecting values that would make the loop misbehave. */
 export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<PoolPolicy> {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PoolPolicy>;
-  const policy: PoolPolicy = { ...DEFAULT_POLICY, ...defined, cooldownLadderMs: [...(defined.cooldownLadderMs ?? DEFAULT_POLICY.cooldownLadderMs)] };
+  const policy: PoolPolicy = {
+    ...DEFAULT_POLICY,
+    ...defined,
+    cooldownLadderMs: [...(defined.cooldownLadderMs ?? DEFAULT_POLICY.cooldownLadderMs)],
+    // A tier the overrides do not name keeps its default effort.
+    reasoningEffort: { ...DEFAULT_POLICY.reasoningEffort, ...defined.reasoningEffort },
+  };
   const positive: Array<keyof PoolPolicy> = [
     'freeRequestsPerWindow',
     'rateWindowMs',
@@ -64,12 +70,21 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
     'modelCapacityRaiseWindows',
     'maxImageBytes',
     'recoveryProbeIntervalMs',
+    'latencyMemoryMs',
   ];
   for (const key of positive) {
     const v = policy[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       throw new PoolConfigError(`policy.${key}`, `policy.${key} must be a positive number, got ${JSON.stringify(v)}`);
     }
+  }
+  for (const key of ['replyPatienceMs', 'slowMarginMs'] as const) {
+    if (!(Number.isFinite(policy[key]) && policy[key] >= 0)) {
+      throw new PoolConfigError(`policy.${key}`, `policy.${key} must be 0 or more milliseconds, got ${policy[key]}`);
+    }
+  }
+  if (!(Number.isFinite(policy.slowFactor) && policy.slowFactor >= 1)) {
+    throw new PoolConfigError('policy.slowFactor', `policy.slowFactor must be a number of at least 1, got ${policy.slowFactor}`);
   }
   if (!(Number.isFinite(policy.maxWaitMs) && policy.maxWaitMs >= 0)) {
     throw new PoolConfigError('policy.maxWaitMs', `policy.maxWaitMs must be 0 or more milliseconds, got ${policy.maxWaitMs}`);
@@ -96,6 +111,14 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
   if (!(Number.isFinite(policy.dailyReserveShare) && policy.dailyReserveShare >= 0 && policy.dailyReserveShare < 1)) {
     throw new PoolConfigError('policy.dailyReserveShare', `policy.dailyReserveShare must be at least 0 and below 1, got ${policy.dailyReserveShare}`);
   }
+  for (const [tier, effort] of Object.entries(policy.reasoningEffort ?? {})) {
+    if (!TIERS.includes(tier as Tier) || !isEffortSetting(effort)) {
+      throw new PoolConfigError(
+        'policy.reasoningEffort',
+        `policy.reasoningEffort must map tiers (${TIERS.join(', ')}) to an effort (${REASONING_EFFORTS.join(', ')}) or "default", got ${JSON.stringify({ [tier]: effort })}`,
+      );
+    }
+  }
   for (const [from, to] of Object.entries(policy.tierFallback ?? {})) {
     if (!TIERS.includes(from as Tier) || !Array.isArray(to) || !to.every((t) => TIERS.includes(t))) {
       throw new PoolConfigError('policy.tierFallback', `policy.tierFallback must map tiers to lists of tiers (${TIERS.join(', ')}), got ${JSON.stringify({ [from]: to })}`);
@@ -106,4 +129,8 @@ export function resolvePolicy(overrides: Partial<PoolPolicy> = {}): Readonly<Poo
     }
   }
   return Object.freeze(policy);
+}
+
+export function isEffortSetting(v: unknown): v is EffortSetting {
+  return v === 'default' || (REASONING_EFFORTS as readonly unknown[]).includes(v);
 }

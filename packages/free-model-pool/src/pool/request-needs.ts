@@ -1,5 +1,6 @@
 import { PoolConfigError } from '../errors.js';
-import { TIERS, type RequestNeeds, type Tier } from '../types.js';
+import { REASONING_EFFORTS, TIERS, type RequestNeeds, type Tier } from '../types.js';
+import { isEffortSetting } from './pool-validation.js';
 import type { BaseRequest } from './requests.js';
 
 /** Characters per token for the rough prompt estimate (English text averages about four). */
@@ -28,6 +29,12 @@ export function validateRequest(request: BaseRequest & { prompt?: unknown }): vo
   // pacer slot and a unit of the day's count.
   if (request.maxOutputTokens !== undefined && !(Number.isInteger(request.maxOutputTokens) && request.maxOutputTokens > 0)) {
     throw new PoolConfigError('maxOutputTokens', `maxOutputTokens must be a whole number of tokens above 0, got ${request.maxOutputTokens}`);
+  }
+  if (request.reasoningEffort !== undefined && !isEffortSetting(request.reasoningEffort)) {
+    throw new PoolConfigError(
+      'reasoningEffort',
+      `reasoningEffort must be one of ${REASONING_EFFORTS.join(', ')} or "default", got ${JSON.stringify(request.reasoningEffort)}`,
+    );
   }
   for (const key of ['temperature', 'frequencyPenalty', 'presencePenalty'] as const) {
     const v = request[key];

@@ -1,4 +1,4 @@
-import type { Attempt, CallPriority, FailureReason, PoolOutcome, RequestNeeds, Tier, TokenUsage } from '../types.js';
+import type { Attempt, CallPriority, EffortSetting, FailureReason, PoolOutcome, RequestNeeds, Tier, TokenUsage } from '../types.js';
 
 /** Fields every pooled request shares. */
 export interface BaseRequest {
@@ -22,6 +22,11 @@ export interface BaseRequest {
    * (policy.dailyReserve / dailyReserveShare), so replies keep them.
    */
   priority?: CallPriority;
+  /**
+   * How much a reasoning model should think for this request: overrides the tier's
+   * `policy.reasoningEffort`. `default` sends no `reasoning` parameter.
+   */
+  reasoningEffort?: EffortSetting;
 }
 
 export interface TextRequest extends BaseRequest {
@@ -29,9 +34,14 @@ export interface TextRequest extends BaseRequest {
 }
 
 export interface TextResult {
+  /** The answer alone: thinking a provider left in it is taken out (`reasoning`). */
   text: string;
   finishReason?: string;
   usage?: TokenUsage;
+  /** The model's thinking, when it sent any (its reasoning field, or a think block taken out of the text). */
+  reasoning?: string;
+  /** The length limit cut the answer while it was being written (the thinking had not spent the budget). */
+  cutByLength?: true;
 }
 
 export type ObjectOutput = 'object' | 'array' | 'enum' | 'no-schema';
@@ -48,6 +58,8 @@ export interface ObjectRequest extends BaseRequest {
 export interface ObjectResult<T = unknown> {
   object: T;
   usage?: TokenUsage;
+  /** The model's thinking, when it sent any; never part of the object. */
+  reasoning?: string;
 }
 
 export interface ImageRequest extends BaseRequest {

@@ -4,14 +4,15 @@ import type { AccountSlot } from '../account/account.js';
 import { takeSlot } from './account-step.js';
 import type { CandidateSelection } from './candidates.js';
 import { notCallable, skipLine } from './readiness.js';
-import { applyFailure, applySuccess, noteCallSent, noteProbe } from './model-outcome.js';
+import { applyFailure, applyNote, applySuccess, noteCallSent, noteProbe } from './model-outcome.js';
 import { noAnswerError } from './no-answer.js';
 import { requestFaultError, stoppedError } from './request-fault.js';
 import { selectFor, soonestCallable } from './soonest-capacity.js';
 import { Run, waitRank } from './run-state.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 import { classifyAttemptError, timedAttempt } from './timed-attempt.js';
-import type { AttemptFn, RunOptions } from './run-types.js';
+import type { AttemptFn, AttemptNote, RunOptions } from './run-types.js';
+import { outOfPatience } from './tier-patience.js';
 import { isoSeconds } from './trail-message.js';
 
 export type { AttemptFn, AttemptResult, RunOptions } from './run-types.js';
@@ -29,7 +30,9 @@ export type { AttemptFn, AttemptResult, RunOptions } from './run-types.js';
  * When no candidate can be called now, the request waits for the soonest moment one can (a
  * cooldown ends, a learned window slides, an account slot frees) if that is within its wait budget
  * and deadline, then picks candidates again. Only when the tier has nothing within the wait does
- * it fall back to the next tier of `policy.tierFallback` (large → small by default).
+ * it fall back to the next tier of `policy.tierFallback` (large → small by default); a reply-path
+ * request falls back sooner, once its own tier is further away than `replyPatienceMs` and the next
+ * tier can answer now (tier-patience.ts). On the reply path fast models go before slow ones.
  */
 export async function runPooled<T>(
   rt: PoolRuntime,
@@ -44,7 +47,7 @@ export async function runPooled<T>(
   let current = tier;
   for (;;) {
     const callsBefore = run.calls;
-    const selection = claimProbe(rt, selectFor(rt, current, needs, rt.now()));
+    const selection = claimProbe(rt, select(run, current, needs));
     for (const s of selection.skipped) run.pushOnce(s, current);
     const answered = await tryCandidates(run, selection, current, needs, attemptFn);
     if (answered) return answered;
@@ -52,12 +55,20 @@ export async function runPooled<T>(
     if (run.requestFault && !run.dailyBlock) return run.fail(requestFaultError(run));
     // Nothing more can happen for this request: a limit or the budget ended it.
     if (run.dailyBlock || run.stopNote) break;
-    if (await waitForCapacity(run, current, needs, run.calls > callsBefore)) continue;
-    const next = tiers[tiers.indexOf(current) + 1];
-    if (next === undefined || run.minuteBlock) break;
+    const next = run.minuteBlock ? undefined : tiers[tiers.indexOf(current) + 1];
+    // A person waits for a reply: the next tier's answer now, rather than this tier's much later.
+    const impatient = next !== undefined ? outOfPatience(run, current, next, needs) : undefined;
+    if (!impatient && (await waitForCapacity(run, current, needs, run.calls > callsBefore))) continue;
+    if (next === undefined) break;
+    run.fellBack = impatient ?? `no model of the ${current} pool could answer within the wait`;
     current = next;
   }
   return run.fail(noAnswerError(rt, tier, needs, run.trail, { dailyBlock: run.dailyBlock, minuteBlock: run.minuteBlock, stopNote: run.stopNote }));
+}
+
+/** The tier's candidates for this request now: on the reply path, fast models before slow ones. */
+function select(run: Run, tier: Tier, needs: RequestNeeds): CandidateSelection {
+  return selectFor(run.rt, tier, needs, run.rt.now(), { latency: run.opts.priority !== 'background' });
 }
 
 /**
@@ -103,7 +114,7 @@ async function tryCandidates<T>(
     // Every model has used its learned capacity: wait for the first to have room rather than spend
     // a call on a likely 429, when that moment is within the request's wait.
     if (selection.capacityFallback && index === 0 && (await waitForCapacity(run, tier, needs, false, selection.capacityFreesAt))) {
-      return tryCandidates(run, claimProbe(rt, selectFor(rt, tier, needs, rt.now())), tier, needs, attemptFn);
+      return tryCandidates(run, claimProbe(rt, select(run, tier, needs)), tier, needs, attemptFn);
     }
 
     // The account checks the model again right before it takes a slot, and after every wait for one:
@@ -185,9 +196,13 @@ async function callOnce<T>(
   const sentAt = rt.now();
   run.calls++;
   noteCallSent(rt, modelId, sentAt);
-  const { result, error, timedOut } = await timedAttempt(attemptFn, modelId, run.signal, timeoutMs);
+  const note: AttemptNote = {};
+  const { result, error, timedOut } = await timedAttempt(attemptFn, modelId, run.signal, timeoutMs, note);
   const endedAt = rt.now();
   const durationMs = endedAt - sentAt;
+  // What the attempt learned about the model; a first refusal of the `reasoning` parameter is asked again without it.
+  const askAgain = applyNote(rt, modelId, note, endedAt);
+  const effort = note.effort ? { effort: note.effort } : {};
   // OpenRouter counts every free call against the day, failed ones included: the slot counted it.
   // The slot moves to the answer's time; an answer that was not an account refusal confirms it.
   const settle = (accepted: boolean) => slot && rt.account.settle(slot, { sentAt, answeredAt: endedAt, accepted });
@@ -195,17 +210,18 @@ async function callOnce<T>(
 
   if (result) {
     settle(true);
-    applySuccess(rt, modelId, durationMs, endedAt, { probe });
+    applySuccess(rt, modelId, durationMs, endedAt, { probe, partial: result.partial });
     const servedBy = result.servedBy || modelId;
-    run.push({ model: modelId, outcome: 'success', ...(servedBy !== modelId ? { message: `served by ${servedBy}` } : {}), waitedMs, durationMs }, tier);
+    run.push({ model: modelId, outcome: 'success', ...(servedBy !== modelId ? { message: `served by ${servedBy}` } : {}), waitedMs, durationMs, ...effort }, tier);
     const outcome: PoolOutcome<T> = {
       value: result.value,
       model: servedBy,
       tier,
-      ...(tier !== run.tier ? { fellBackFrom: run.tier } : {}),
+      ...(tier !== run.tier ? { fellBackFrom: run.tier, ...(run.fellBack ? { fellBackBecause: run.fellBack } : {}) } : {}),
       attempts: run.trail,
       waitedMs: run.totalWaited,
       ...(result.usage ? { usage: result.usage } : {}),
+      ...(result.reasoning ? { reasoning: result.reasoning } : {}),
     };
     if (run.opts.reportSuccess !== false) run.emit({ type: 'success', outcome });
     return { done: true, outcome };
@@ -226,10 +242,13 @@ async function callOnce<T>(
     message: failure.message,
     waitedMs,
     durationMs,
+    ...effort,
   };
-  const cooldownUntil = applyFailure(rt, modelId, failure, { sentAt, endedAt, cutByDeadline: cutByDeadline && timedOut });
+  // No answer token within the attempt's own timeout: the model is slow (demoted, not cooled).
+  const cooldownUntil = applyFailure(rt, modelId, failure, { sentAt, endedAt, cutByDeadline: cutByDeadline && timedOut, firstToken: timedOut });
   if (cooldownUntil !== undefined) line.cooldownUntil = cooldownUntil;
   run.push(line, tier);
+  if (askAgain) return { done: false, advance: false };
 
   const policy = POLICY[failure.reason];
   // After a refusal, this was the one call that tells the request's fault from the model's.

@@ -22,6 +22,9 @@ export class Run {
   /** Set once an account-wide limit blocks free models (`block`): later free candidates are skipped without a call. */
   dailyBlock: DailyBlock | undefined;
   minuteBlock: MinuteBlock | undefined;
+  /** Why the request moved to another tier; the first trail line of that tier says it. */
+  fellBack: string | undefined;
+  private fallbackNoted = false;
   /**
    * The first refusal whose policy is `confirm` (request-fault.ts): the request may make one more
    * call, to another model, to tell whether the request or the model was at fault; then it stops.
@@ -49,6 +52,10 @@ export class Run {
   push(a: Attempt, tier: Tier = this.tier): void {
     if (a.message) a.message = redactSecrets(a.message, this.rt.secrets);
     if (tier !== this.tier) a.tier = tier;
+    if (tier !== this.tier && this.fellBack && !this.fallbackNoted) {
+      a.note = `fell back to the ${tier} pool: ${this.fellBack}`;
+      this.fallbackNoted = true;
+    }
     this.trail.push(a);
     this.emit({ type: 'attempt', tier: this.tier, attempt: a });
   }

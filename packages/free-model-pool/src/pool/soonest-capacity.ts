@@ -2,8 +2,11 @@ import type { RequestNeeds, Tier } from '../types.js';
 import { selectCandidates, type CandidateSelection } from './candidates.js';
 import { countsAsFreeCall, type PoolRuntime } from './runtime.js';
 
-/** The tier's candidates for a request at `now`, with learned capacities applied unless told not to. */
-export function selectFor(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number, opts: { capacity?: boolean } = {}): CandidateSelection {
+/**
+ * The tier's candidates for a request at `now`, with learned capacities applied unless told not to,
+ * and ordered by speed when asked (`latency`: the reply path; which models are callable is the same).
+ */
+export function selectFor(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now: number, opts: { capacity?: boolean; latency?: boolean } = {}): CandidateSelection {
   const pool = rt.getPool();
   return selectCandidates({
     ids: pool.tiers[tier] ?? [],
@@ -14,6 +17,7 @@ export function selectFor(rt: PoolRuntime, tier: Tier, needs: RequestNeeds, now:
     assumeUnknownVision: tier === 'vision',
     ...(opts.capacity === false ? {} : { capacity: rt.policy }),
     recoveryProbeIntervalMs: rt.policy.recoveryProbeIntervalMs,
+    ...(opts.latency ? { latency: rt.policy } : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 import { classifyFailure, redactSecrets } from '../failures/index.js';
 import type { ClassifiedFailure } from '../types.js';
 import { ClassifiedAttemptError } from './attempt-error.js';
-import type { AttemptFn, AttemptResult } from './run-types.js';
+import type { AttemptFn, AttemptNote, AttemptResult } from './run-types.js';
 import type { PoolRuntime } from './runtime.js';
 
 /** The reason an attempt's own timer fired, so it is never mistaken for the caller's abort. */
@@ -21,6 +21,7 @@ export async function timedAttempt<T>(
   modelId: string,
   userSignal: AbortSignal | undefined,
   timeoutMs: number,
+  note: AttemptNote = {},
 ): Promise<{ result?: AttemptResult<T>; error?: unknown; timedOut: boolean }> {
   const controller = new AbortController();
   const handle = setTimeout(() => controller.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
@@ -30,7 +31,7 @@ export async function timedAttempt<T>(
   if (userSignal?.aborted) onCallerAbort();
   else userSignal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
-    return { result: await attemptFn(modelId, controller.signal), timedOut: false };
+    return { result: await attemptFn(modelId, controller.signal, note), timedOut: false };
   } catch (error) {
     return { error, timedOut: controller.signal.reason instanceof AttemptTimeoutError && !userSignal?.aborted };
   } finally {

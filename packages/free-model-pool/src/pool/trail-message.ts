@@ -22,8 +22,17 @@ export function isoSeconds(t: number): string {
 /** Starts the message of a skip for learned upstream capacity (see candidates.ts `capacitySkip`). */
 export const CAPACITY_SKIP_PREFIX = 'used its learned upstream capacity';
 
-/** One clause per trail line: `meta-llama/llama-3.2-3b-instruct:free was rate limited upstream (429)`. */
+/**
+ * One clause per trail line: `meta-llama/llama-3.2-3b-instruct:free was rate limited upstream (429)`,
+ * with the reasoning effort the call asked for and, first, a decision taken before it (a fallback).
+ */
 export function describeAttempt(a: Attempt, now: number): string {
+  const before = a.note ? `${a.note}; ` : '';
+  const effort = a.effort ? ` (reasoning effort ${a.effort})` : '';
+  return `${before}${describeOutcome(a, now)}${a.outcome === 'skipped' ? '' : effort}`;
+}
+
+function describeOutcome(a: Attempt, now: number): string {
   if (a.outcome === 'success') return `${a.model} answered`;
   if (a.outcome === 'skipped') {
     switch (a.reason) {

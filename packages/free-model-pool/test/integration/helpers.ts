@@ -8,6 +8,8 @@ import {
   type PoolPolicy,
 } from '@freepool/free-model-pool';
 import { createRandom } from '@freepool/openrouter-simulator';
+import { parseCatalog } from '@freepool/free-model-pool';
+import { toPoolModel } from '@freepool/free-model-pool/internal';
 
 /** Obviously fake; the simulator accepts any bearer token unless told otherwise. */
 export const FAKE_KEY = 'sk-or-v1-FAKE-test-key-0000';
@@ -24,21 +26,10 @@ export const LARGE = [
 ] as const;
 export const VISION = ['meta-llama/llama-3.2-3b-instruct:free', 'google/gemma-3-27b-it:free'] as const;
 
-/** Capabilities read from the simulator's own catalog, the way the catalog module would. */
+/** Capabilities read from the simulator's own catalog by the catalog module. */
 export function poolFromSimulator(sim: Simulator, tiers: Partial<PoolDefinition['tiers']> = {}): PoolDefinition {
   const models: Record<string, PoolModel> = {};
-  for (const entry of sim.catalog().data as Array<Record<string, any>>) {
-    const params: string[] = entry.supported_parameters ?? [];
-    models[entry.id] = {
-      id: entry.id,
-      name: entry.name,
-      contextLength: entry.context_length ?? 0,
-      maxCompletionTokens: entry.top_provider?.max_completion_tokens ?? null,
-      vision: (entry.architecture?.input_modalities ?? []).includes('image'),
-      structuredOutputs: params.includes('structured_outputs'),
-      responseFormat: params.includes('response_format'),
-    };
-  }
+  for (const m of parseCatalog(sim.catalog()).models) models[m.id] = toPoolModel(m);
   return {
     tiers: { small: [...SMALL], large: [...LARGE], vision: [...VISION], ...tiers },
     models,

@@ -17,7 +17,8 @@ describe('pool.status(): what a status display shows', () => {
     const [first, second, third] = status.tiers.small;
     expect(first).toMatchObject({ model: SMALL[0], state: 'cooling', lastReason: 'model_rate_limit', consecutiveFailures: 1 });
     expect(first!.cooldownUntil).toBeGreaterThan(status.at);
-    expect(first!.learnedCapacityPerWindow).toBe(1); // it refused its first call: one per window at most
+    // It refused its first call: no capacity is learned from a 429 before it accepted any (limits/model-capacity.ts).
+    expect(first!.learnedCapacityPerWindow).toBeUndefined();
     expect(second).toMatchObject({ model: SMALL[1], state: 'ready', consecutiveFailures: 0, successRate: 1 });
     expect(third).toMatchObject({ model: SMALL[2], state: 'ready', consecutiveFailures: 0 });
     expect(status.account).toMatchObject({ limit: 20, sentInWindow: 2, nextSlotAt: status.at });

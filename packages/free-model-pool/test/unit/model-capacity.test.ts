@@ -7,6 +7,7 @@ import {
   learnFromRateLimit,
   learnFromSuccess,
   recordCallSent,
+  restoreAfterOutage,
   statedCapacity,
 } from '../../src/limits/index.js';
 import { resolvePolicy } from '../../src/pool/pool-validation.js';
@@ -48,11 +49,37 @@ describe('learning from a model rate limit', () => {
     expect(learnFromRateLimit(h, NOW, NOW, UPSTREAM, policy).capacityPerWindow).toBe(1);
   });
 
-  it('is at least 1, so a 429 on the first call cannot exile the model', () => {
+  it('a 429 with nothing accepted in the window (a first call, an outage) teaches no capacity, so it cannot exile the model', () => {
     const h = recordCallSent(initialHealth(NOW), NOW, policy);
-    const learned = learnFromRateLimit(h, NOW, NOW, UPSTREAM, policy);
-    expect(learned.capacityPerWindow).toBe(1);
+    const learned = learnFromRateLimit({ ...h, consecutiveFailures: 1 }, NOW, NOW, UPSTREAM, policy);
+    expect(learned.capacityPerWindow).toBeUndefined();
+    expect(learned.recentCalls).toEqual([]);
     expect(capacityBlock(learned, NOW + 1, policy)).toBeUndefined();
+  });
+
+  it('a 429 within a run of failures teaches nothing: only the first failure of a run, while the model answers, does', () => {
+    const five = recordCallSent(sent(1_000, 2_000, 3_000, 4_000, 5_000), NOW, policy);
+    expect(learnFromRateLimit({ ...five, consecutiveFailures: 1 }, NOW, NOW, UPSTREAM, policy).capacityPerWindow).toBe(5);
+    expect(learnFromRateLimit({ ...five, consecutiveFailures: 2 }, NOW, NOW, UPSTREAM, policy).capacityPerWindow).toBeUndefined();
+  });
+
+  it('the capacity before the run comes back when the model answers after a run of failures (an outage), not after one', () => {
+    const before: ModelHealth = { ...sent(1_000, 2_000), capacityPerWindow: 9, capacityLearnedAt: NOW - 10 * W };
+    const learned = learnFromRateLimit({ ...recordCallSent(before, NOW, policy), consecutiveFailures: 1 }, NOW, NOW, UPSTREAM, policy);
+    expect(learned.capacityPerWindow).toBe(2);
+    expect(learned.capacityBeforeFailures).toEqual({ capacityPerWindow: 9, capacityLearnedAt: NOW - 10 * W });
+    const success = { ...learned, consecutiveFailures: 0 };
+    // One failure, then an answer: the learned capacity stands.
+    expect(restoreAfterOutage(learned, success)).toMatchObject({ capacityPerWindow: 2, capacityLearnedAt: NOW });
+    expect(restoreAfterOutage(learned, success).capacityBeforeFailures).toBeUndefined();
+    // It failed again after that cooldown: an outage. Its capacity from before comes back.
+    const outage = { ...learned, consecutiveFailures: 3 };
+    expect(restoreAfterOutage(outage, success)).toMatchObject({ capacityPerWindow: 9, capacityLearnedAt: NOW - 10 * W });
+    // A model that had no capacity before has none after.
+    const fresh = learnFromRateLimit({ ...recordCallSent(sent(1_000), NOW, policy), consecutiveFailures: 1 }, NOW, NOW, UPSTREAM, policy);
+    const back = restoreAfterOutage({ ...fresh, consecutiveFailures: 2 }, { ...fresh, consecutiveFailures: 0 });
+    expect(back.capacityPerWindow).toBeUndefined();
+    expect(back.capacityLearnedAt).toBeUndefined();
   });
 
   it('a stated "limited to N" caps what was counted, and is remembered as the ceiling', () => {

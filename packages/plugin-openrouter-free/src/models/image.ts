@@ -16,7 +16,12 @@ const MAX_TITLE_LENGTH = 80;
  * a description: failures throw.
  */
 export const imageHandler = pooledHandler({
-  request: (_runtime, params: ImageDescriptionParams | string, { tier, priority }: CallContext<ServedBy<'image'>>) => ({ tier, ...normalize(params), priority }),
+  request: (_runtime, params: ImageDescriptionParams | string, { tier, priority, reasoningEffort }: CallContext<ServedBy<'image'>>) => ({
+    tier,
+    ...normalize(params),
+    priority,
+    reasoningEffort,
+  }),
   call: (pool, request) => pool.describeImage(request),
   answer: (result) => parseImageDescription(result.text),
   usage: (result) => result.usage,

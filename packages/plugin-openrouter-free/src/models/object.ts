@@ -43,9 +43,10 @@ function isRecord(v: unknown): boolean {
 
 /** Object model types: the parsed value (ElizaOS types it as a record, but 'array' and 'enum' callers get what they asked for). */
 export const objectHandler = pooledHandler({
-  request: (_runtime, params: ObjectGenerationParams, { modelType, tier, priority }: CallContext<ServedBy<'object'>>) => ({
+  request: (_runtime, params: ObjectGenerationParams, { modelType, tier, priority, reasoningEffort }: CallContext<ServedBy<'object'>>) => ({
     ...toObjectRequest(tier, modelType, params),
     priority,
+    reasoningEffort,
   }),
   call: (pool, request) => pool.generateObject(request),
   answer: (result) => result.object as Record<string, unknown>,

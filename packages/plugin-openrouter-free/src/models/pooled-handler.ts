@@ -1,9 +1,9 @@
 import type { IAgentRuntime, TextStreamResult } from '@elizaos/core';
-import type { CallPriority, FreeModelPool, PoolOutcome, PoolStream, Tier, TokenUsage } from '@freepool/free-model-pool';
+import type { CallPriority, EffortSetting, FreeModelPool, PoolOutcome, PoolStream, RequestNeeds, Tier, TokenUsage } from '@freepool/free-model-pool';
 import { afterPoolGaveUp } from '../fallback/after-pool.js';
 import { callPriority } from '../fallback/call-priority.js';
 import { guardedStream } from '../fallback/guarded-stream.js';
-import { tierOf, type ServedModelType } from '../model-types.js';
+import { effortGroupOf, prefersReasoning, tierOf, type ServedModelType } from '../model-types.js';
 import { ensurePoolEntry } from '../pool-entry.js';
 import { pooledCall, pooledStream } from './pooled-call.js';
 
@@ -12,6 +12,10 @@ export interface CallContext<T extends ServedModelType = ServedModelType> {
   modelType: T;
   tier: Tier;
   priority: CallPriority;
+  /** How much a reasoning model is asked to think for this type (OPENROUTER_REASONING_EFFORT). */
+  reasoningEffort: EffortSetting;
+  /** What the type needs beyond its params: the reasoning types prefer reasoning models. */
+  needs?: RequestNeeds;
 }
 
 /**
@@ -39,7 +43,13 @@ export function pooledHandler<T extends ServedModelType, P, Req extends { prompt
     async (runtime: IAgentRuntime, params: P): Promise<R | string | TextStreamResult> => {
       const entry = await ensurePoolEntry(runtime);
       const priority = callPriority(modelType, entry.settings.priorityOverrides);
-      const request = spec.request(runtime, params, { modelType, tier: tierOf(modelType), priority });
+      const request = spec.request(runtime, params, {
+        modelType,
+        tier: tierOf(modelType),
+        priority,
+        reasoningEffort: entry.settings.reasoningEffort[effortGroupOf(modelType)],
+        ...(prefersReasoning(modelType) ? { needs: { reasoning: true } } : {}),
+      });
       const fallBack = (error: unknown) =>
         afterPoolGaveUp(runtime, modelType, spec.handOver?.(params, request) ?? (params as Record<string, unknown>), error, entry.settings, priority);
       const open = spec.stream?.(params);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { nextHandler, noticeText, priorityOverrides, reserve } from './fallback-fields.js';
 import { boolean, httpUrl, ladder, modelId, modelList, nonNegativeMs, optionalText, positiveInt, positiveMs, specialtyList, tierFallback } from './fields.js';
 import { postgresUrl } from './state-fields.js';
+import { effortMap } from './effort-fields.js';
 
 /** The engine policy a setting sets when given: one policy number, or what a parsed value turns into. */
 type PolicyOf<V> = keyof PoolPolicy | ((value: V) => Partial<PoolPolicy>);
@@ -60,9 +61,13 @@ export const SETTINGS = {
   OPENROUTER_CATALOG_TIMEOUT_MS: setting(positiveMs),
   OPENROUTER_ALLOW_PAID: setting(boolean),
   OPENROUTER_TIER_FALLBACK: setting(tierFallback, 'tierFallback'),
+  OPENROUTER_REPLY_PATIENCE_MS: setting(nonNegativeMs, 'replyPatienceMs'),
+  OPENROUTER_SLOW_MARGIN_MS: setting(nonNegativeMs, 'slowMarginMs'),
+  OPENROUTER_LATENCY_MEMORY_MS: setting(positiveMs, 'latencyMemoryMs'),
   OPENROUTER_MAX_IMAGE_BYTES: setting(positiveInt, 'maxImageBytes'),
   OPENROUTER_DAILY_RESERVE: setting(reserve, (r) => ('calls' in r ? { dailyReserve: r.calls } : { dailyReserveShare: r.share })),
   OPENROUTER_CALL_PRIORITY: setting(priorityOverrides),
+  OPENROUTER_REASONING_EFFORT: setting(effortMap),
   OPENROUTER_LAST_RESORT_URL: setting(httpUrl),
   OPENROUTER_LAST_RESORT_MODEL: setting(optionalText),
   OPENROUTER_LAST_RESORT_API_KEY: setting(optionalText),

@@ -22,6 +22,12 @@ const healthSchema = z.object({
   capacityLearnedAt: z.number().optional(),
   capacityStated: z.number().optional(),
   probedAt: z.number().optional(),
+  firstTokenMs: z.number().optional(),
+  latencyAt: z.number().optional(),
+  capacityBeforeFailures: z.object({ capacityPerWindow: z.number().optional(), capacityLearnedAt: z.number().optional() }).optional(),
+  reasoningRejected: z.literal(true).optional(),
+  effortDown: z.number().optional(),
+  thinksWithoutOpener: z.literal(true).optional(),
   updatedAt: z.number(),
 });
 

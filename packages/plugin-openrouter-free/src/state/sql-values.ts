@@ -9,6 +9,10 @@ export function shiftHealth(h: ModelHealth, shift: number): ModelHealth {
   const out: ModelHealth = { ...h, cooldownUntil: move(h.cooldownUntil)!, updatedAt: move(h.updatedAt)! };
   if (h.recentCalls) out.recentCalls = h.recentCalls.map((t) => t + shift);
   if (h.capacityLearnedAt !== undefined) out.capacityLearnedAt = move(h.capacityLearnedAt);
+  if (h.latencyAt !== undefined) out.latencyAt = move(h.latencyAt);
+  if (h.capacityBeforeFailures?.capacityLearnedAt !== undefined) {
+    out.capacityBeforeFailures = { ...h.capacityBeforeFailures, capacityLearnedAt: move(h.capacityBeforeFailures.capacityLearnedAt) };
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { LanguageModelUsage } from 'ai';
-import type { TokenUsage } from '../../types.js';
+import type { ReasoningEffort, TokenUsage } from '../../types.js';
+import type { RawAnswer } from '../answer/index.js';
 import { ClassifiedAttemptError } from '../attempt-error.js';
 import type { BaseRequest } from '../requests.js';
 import { classifyResponseBody } from '../../failures/index.js';
@@ -45,4 +46,29 @@ export function throwIfErrorFinish(
   throw new ClassifiedAttemptError(
     fromBody ?? { reason: 'server_error', status: 200, message: `${modelId} ended its answer with finish_reason "error"` },
   );
+}
+
+/**
+ * `providerOptions` for OpenRouter: the reasoning effort (when one is sent), merged with any other
+ * OpenRouter options of the call (`provider` routing for structured output).
+ */
+export function openrouterOptions(effort: ReasoningEffort | undefined, extra: Record<string, unknown> = {}) {
+  const openrouter = { ...extra, ...(effort ? { reasoning: { effort } } : {}) };
+  return Object.keys(openrouter).length > 0 ? { providerOptions: { openrouter: openrouter as Record<string, never> } } : {};
+}
+
+/** What answer hygiene reads from a generateText result: the text, the reasoning field, the finish, the token counts. */
+export function rawAnswer(result: {
+  text: string;
+  reasoningText?: string;
+  finishReason?: string;
+  usage?: LanguageModelUsage;
+}): RawAnswer {
+  return {
+    text: result.text,
+    ...(result.reasoningText ? { reasoningText: result.reasoningText } : {}),
+    ...(result.finishReason ? { finishReason: result.finishReason } : {}),
+    ...(result.usage?.outputTokens !== undefined ? { outputTokens: result.usage.outputTokens } : {}),
+    ...(result.usage?.outputTokenDetails?.reasoningTokens !== undefined ? { reasoningTokens: result.usage.outputTokenDetails.reasoningTokens } : {}),
+  };
 }

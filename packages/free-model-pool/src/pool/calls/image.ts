@@ -2,10 +2,13 @@ import { generateText } from 'ai';
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
 import { classifyFailure } from '../../failures/index.js';
 import { describeImageUrl, imageMessageContent, passThroughImageUrls, type ImageInput } from '../../openrouter/image-input.js';
-import { ClassifiedAttemptError, invalidOutput } from '../attempt-error.js';
+import { judgeAnswer } from '../answer/index.js';
+import { ClassifiedAttemptError } from '../attempt-error.js';
+import type { ReasoningPlan } from '../reasoning/plan.js';
 import type { AttemptFn } from '../run-loop.js';
 import type { ImageRequest, TextResult } from '../requests.js';
-import { KEEP_RESPONSE_BODY, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
+import { KEEP_RESPONSE_BODY, openrouterOptions, rawAnswer, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
+import { cleanExtras } from './text.js';
 
 /**
  * A refusal of the request itself is, for an image request, almost always about the image (not an
@@ -21,26 +24,34 @@ function aboutTheImage(error: unknown, image: ImageInput): unknown {
   );
 }
 
-/** One image-description attempt. `image` was validated before the run loop started. */
-export function imageAttempt(client: OpenRouterProvider, request: ImageRequest, image: ImageInput): AttemptFn<TextResult> {
-  return async (modelId, signal) => {
-    const result = await generateText({
-      model: client.chat(modelId),
-      messages: [{ role: 'user', content: imageMessageContent(request.prompt, image) }],
-      // Keep every image URL as a URL for OpenRouter to fetch (see passThroughImageUrls).
-      experimental_download: passThroughImageUrls,
-      ...sharedCallOptions(request, signal),
-      include: KEEP_RESPONSE_BODY,
-    }).catch((error: unknown) => {
-      throw aboutTheImage(error, image);
-    });
-    throwIfErrorFinish(result, modelId);
-    if (result.text.trim() === '') throw invalidOutput(`${modelId} returned an empty image description`);
-    const usage = toTokenUsage(result.usage);
-    return {
-      value: { text: result.text, finishReason: result.finishReason, usage },
-      servedBy: result.response.modelId,
-      usage,
-    };
+/** One image-description attempt. `image` was validated before the run loop started. Answer hygiene as for text. */
+export function imageAttempt(client: OpenRouterProvider, request: ImageRequest, image: ImageInput, plan: ReasoningPlan): AttemptFn<TextResult> {
+  return async (modelId, signal, note) => {
+    const effort = plan.begin(modelId, note);
+    try {
+      const result = await generateText({
+        model: client.chat(modelId),
+        messages: [{ role: 'user', content: imageMessageContent(request.prompt, image) }],
+        // Keep every image URL as a URL for OpenRouter to fetch (see passThroughImageUrls).
+        experimental_download: passThroughImageUrls,
+        ...sharedCallOptions(request, signal),
+        ...openrouterOptions(effort),
+        include: KEEP_RESPONSE_BODY,
+      }).catch((error: unknown) => {
+        throw aboutTheImage(error, image);
+      });
+      throwIfErrorFinish(result, modelId);
+      const answer = judgeAnswer(rawAnswer(result), modelId, 'image description');
+      if (answer.withoutOpener) note.thinksWithoutOpener = true;
+      const usage = toTokenUsage(result.usage);
+      return {
+        value: { text: answer.text, finishReason: result.finishReason, usage, ...cleanExtras(answer) },
+        servedBy: result.response.modelId,
+        usage,
+        ...(answer.reasoning ? { reasoning: answer.reasoning } : {}),
+      };
+    } catch (error) {
+      throw plan.review(error, note);
+    }
   };
 }

@@ -1,11 +1,13 @@
 import { generateText, jsonSchema, NoObjectGeneratedError, Output } from 'ai';
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
 import { PoolConfigError } from '../../errors.js';
-import type { PoolModel } from '../../types.js';
+import type { PoolModel, ReasoningEffort } from '../../types.js';
+import { judgeAnswer, type RawAnswer } from '../answer/index.js';
 import { invalidOutput } from '../attempt-error.js';
-import type { AttemptFn } from '../run-loop.js';
+import type { ReasoningPlan } from '../reasoning/plan.js';
+import type { AttemptFn, AttemptNote, AttemptResult } from '../run-types.js';
 import type { ObjectOutput, ObjectRequest, ObjectResult } from '../requests.js';
-import { KEEP_RESPONSE_BODY, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
+import { KEEP_RESPONSE_BODY, openrouterOptions, rawAnswer, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
 import { parseLenientJson, shapeOutput, type OutputShape } from './object-output.js';
 import { checkJsonSchema } from './schema-check.js';
 
@@ -63,56 +65,78 @@ function outputSpec(shape: OutputShape) {
 /**
  * One JSON attempt. Models that honour JSON schemas get `require_parameters` so OpenRouter routes
  * only to providers that do. Others still receive the schema, and when their text does not parse
- * as-is (code fences, a sentence around it) we parse `NoObjectGeneratedError.text` ourselves; what
- * still does not fit is `invalid_output`, and the pool rotates.
+ * as-is (thinking before it, code fences, a sentence around it) we parse it ourselves after answer
+ * hygiene; what still does not fit is `invalid_output`, and the pool rotates.
  */
 export function objectAttempt<T>(
   client: OpenRouterProvider,
   request: ObjectRequest,
   shape: OutputShape,
   modelInfo: (modelId: string) => PoolModel | undefined,
+  plan: ReasoningPlan,
 ): AttemptFn<ObjectResult<T>> {
-  return async (modelId, signal) => {
-    const structured = modelInfo(modelId)?.structuredOutputs === true;
-    let text: string | undefined;
-    let servedBy: string | undefined;
-    let usage;
+  return async (modelId, signal, note) => {
+    const effort = plan.begin(modelId, note);
     try {
-      const result = await generateText({
-        // strict: false — strict JSON-schema mode makes OpenAI-style providers reject any schema that
-        // does not list every property as required with additionalProperties:false (most ElizaOS
-        // schemas). The schema still guides the model; we check the shape ourselves below.
-        model: client.chat(modelId, { structuredOutputs: { strict: false } }),
-        prompt: request.prompt,
-        output: outputSpec(shape),
-        ...(structured ? { providerOptions: { openrouter: { provider: { require_parameters: true } } } } : {}),
-        ...sharedCallOptions(request, signal),
-        include: KEEP_RESPONSE_BODY,
-      });
-      throwIfErrorFinish(result, modelId);
-      servedBy = result.response.modelId;
-      usage = toTokenUsage(result.usage);
-      text = result.text;
-      let parsed: unknown;
-      try {
-        parsed = result.output;
-      } catch {
-        parsed = undefined; // no output (e.g. finish reason "length"): fall through to our own parse
-      }
-      if (parsed !== undefined) {
-        const shaped = shapeOutput(parsed, shape);
-        if (shaped.ok) return { value: { object: shaped.value as T, usage }, servedBy, usage };
-      }
-    } catch (e) {
-      if (!NoObjectGeneratedError.isInstance(e)) throw e;
-      text = e.text;
-      servedBy = e.response?.modelId;
-      usage = toTokenUsage(e.usage);
+      return await objectCall<T>(client, request, shape, modelInfo(modelId)?.structuredOutputs === true, effort, modelId, signal, note);
+    } catch (error) {
+      throw plan.review(error, note);
     }
-    const parsed = parseLenientJson(text);
-    if (!parsed.ok) throw invalidOutput(`${modelId} returned text that is not valid JSON`);
-    const shaped = shapeOutput(parsed.value, shape);
-    if (!shaped.ok) throw invalidOutput(`${modelId} returned JSON of the wrong shape: ${shaped.why}`);
-    return { value: { object: shaped.value as T, usage }, servedBy, usage };
   };
+}
+
+async function objectCall<T>(
+  client: OpenRouterProvider,
+  request: ObjectRequest,
+  shape: OutputShape,
+  structured: boolean,
+  effort: ReasoningEffort | undefined,
+  modelId: string,
+  signal: AbortSignal,
+  note: AttemptNote,
+): Promise<AttemptResult<ObjectResult<T>>> {
+  let raw: RawAnswer;
+  let servedBy: string | undefined;
+  let usage;
+  let parsed: unknown;
+  try {
+    const result = await generateText({
+      // strict: false — strict JSON-schema mode makes OpenAI-style providers reject any schema that
+      // does not list every property as required with additionalProperties:false (most ElizaOS
+      // schemas). The schema still guides the model; we check the shape ourselves below.
+      model: client.chat(modelId, { structuredOutputs: { strict: false } }),
+      prompt: request.prompt,
+      output: outputSpec(shape),
+      ...openrouterOptions(effort, structured ? { provider: { require_parameters: true } } : {}),
+      ...sharedCallOptions(request, signal),
+      include: KEEP_RESPONSE_BODY,
+    });
+    throwIfErrorFinish(result, modelId);
+    servedBy = result.response.modelId;
+    usage = toTokenUsage(result.usage);
+    raw = rawAnswer(result);
+    try {
+      parsed = result.output;
+    } catch {
+      parsed = undefined; // no output (thinking before the JSON, finish reason "length"): our own parse below
+    }
+  } catch (e) {
+    if (!NoObjectGeneratedError.isInstance(e)) throw e;
+    servedBy = e.response?.modelId;
+    usage = toTokenUsage(e.usage);
+    raw = { text: e.text ?? '', ...(e.finishReason ? { finishReason: e.finishReason } : {}) };
+  }
+  // The same judgement as text: thinking out, a think-only or overthought answer refused.
+  const answer = judgeAnswer(raw, modelId, 'JSON');
+  if (answer.withoutOpener) note.thinksWithoutOpener = true;
+  const reasoning = answer.reasoning ? { reasoning: answer.reasoning } : {};
+  if (parsed !== undefined) {
+    const shaped = shapeOutput(parsed, shape);
+    if (shaped.ok) return { value: { object: shaped.value as T, usage, ...reasoning }, servedBy, usage, ...reasoning };
+  }
+  const lenient = parseLenientJson(answer.text);
+  if (!lenient.ok) throw invalidOutput(`${modelId} returned text that is not valid JSON`);
+  const shaped = shapeOutput(lenient.value, shape);
+  if (!shaped.ok) throw invalidOutput(`${modelId} returned JSON of the wrong shape: ${shaped.why}`);
+  return { value: { object: shaped.value as T, usage, ...reasoning }, servedBy, usage, ...reasoning };
 }
