@@ -28,6 +28,7 @@ export {
   FleetAccount,
   LocalAccount,
   processAccountBook,
+  openAccount,
   type Account,
   type AccountBlock,
   type AccountSlot,
@@ -37,6 +38,7 @@ export {
   type TakeRequest,
   type FleetAccountOptions,
   type LocalAccountOptions,
+  type SharedAccountOptions,
 } from './account/index.js';
 export {
   DEFAULT_SHARED_STATE_POLICY,

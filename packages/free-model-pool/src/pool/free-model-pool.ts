@@ -1,8 +1,7 @@
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
 import type { Account } from '../account/account.js';
-import { AccountBook } from '../account/account-book.js';
-import { FleetAccount } from '../account/fleet-account.js';
-import { LocalAccount } from '../account/local-account.js';
+import type { AccountBook } from '../account/account-book.js';
+import { openAccount, type SharedAccountOptions } from '../account/open-account.js';
 import { CooldownLadder, sleep, WaitQueue } from '../limits/index.js';
 import { createOpenRouterClient } from '../openrouter/client.js';
 import { parseImageUrl } from '../openrouter/image-input.js';
@@ -10,8 +9,6 @@ import { fetchKeyStatus, type KeyStatus } from '../openrouter/key-status.js';
 import type { ConnectionSettings, PoolDefinition, PoolPolicy } from '../settings.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { PoolStore } from '../state/store.js';
-import { LedgerLink } from '../state/ledger-link.js';
-import type { SharedLedger, SharedStatePolicy } from '../state/shared-ledger.js';
 import type { ModelHealth, PoolOutcome, Tier } from '../types.js';
 import { handsOver, LastResort, type LastResortSettings } from './last-resort.js';
 import { imageAttempt } from './calls/image.js';
@@ -69,12 +66,7 @@ export interface FreeModelPoolOptions {
    * (a database ledger). The store stays the working copy of health; slots and daily units come
    * from the ledger while it answers, and from the local account when it does not.
    */
-  shared?: {
-    ledger: SharedLedger;
-    policy?: Partial<SharedStatePolicy>;
-    warn?: (message: string) => void;
-    info?: (message: string) => void;
-  };
+  shared?: SharedAccountOptions;
 }
 
 /**
@@ -99,13 +91,18 @@ export class FreeModelPool {
     this.pool = validatePoolDefinition(options.pool, { allowPaidModels: this.allowPaidModels });
     this.policy = resolvePolicy(options.policy);
     const now = options.now ?? Date.now;
-    const localStore = options.store ?? new MemoryStore();
-    const link = options.shared ? new LedgerLink({ ...options.shared, store: localStore, now }) : undefined;
-    this.store = link?.store ?? localStore;
     this.client = createOpenRouterClient(this.connection);
     const waits = new WaitQueue(now, sleep);
-    const local = new LocalAccount({ book: options.accountBook ?? new AccountBook(), policy: this.policy, now, waits });
-    this.account = link ? new FleetAccount({ link, local, policy: this.policy, now, waits }) : local;
+    const opened = openAccount({
+      policy: this.policy,
+      now,
+      waits,
+      store: options.store ?? new MemoryStore(),
+      ...(options.accountBook ? { book: options.accountBook } : {}),
+      ...(options.shared ? { shared: options.shared } : {}),
+    });
+    this.account = opened.account;
+    this.store = opened.store;
     this.runtime = {
       policy: this.policy,
       store: this.store,
