@@ -13,7 +13,10 @@ export interface ModelStatus {
   cooldownUntil?: number;
   consecutiveFailures: number;
   lastReason?: FailureReason;
+  /** Learned time to the whole answer, ms (a decayed average; forgotten after policy.latencyMemoryMs). */
   latencyMs?: number;
+  /** Learned time to the first answer token, ms: what a streamed reply waits for (reasoning models think first). */
+  firstTokenMs?: number;
   successRate?: number;
   /** Upstream calls per window this model took before its last 429 (see docs: learned upstream capacity). */
   learnedCapacityPerWindow?: number;
@@ -25,23 +28,9 @@ export interface ModelStatus {
 export interface PoolStatus {
   at: number;
   tiers: Record<Tier, ModelStatus[]>;
-  account: {
-    /** Free-model calls allowed per window (lowered when the server said lower). */
-    limit: number;
-    windowMs: number;
-    /** Calls sent within the current window. */
-    sentInWindow: number;
-    /** When the next free-model call may be sent (`at` when now). */
-    nextSlotAt: number;
-  };
-  daily: {
-    limit?: number;
-    remaining?: number;
-    resetAt?: number;
-    /** Set while the daily cap is known to be reached: free-model calls fail fast until then. */
-    exhaustedUntil?: number;
-    /** Free calls held back for reply-priority requests (0: no reserve, or the limit is unknown). */
-    reserve: number;
+  /** The account's per-minute window, as the account sees it now. */
+  account: AccountView['window'];
+  daily: AccountView['daily'] & {
     /** True while remaining <= reserve: background requests are refused without a call. */
     reserveInForce: boolean;
   };
@@ -66,6 +55,7 @@ export function poolStatus(
       consecutiveFailures: h?.consecutiveFailures ?? 0,
       ...(h?.lastReason ? { lastReason: h.lastReason } : {}),
       ...(h?.latencyMs !== undefined ? { latencyMs: Math.round(h.latencyMs) } : {}),
+      ...(h?.firstTokenMs !== undefined ? { firstTokenMs: Math.round(h.firstTokenMs) } : {}),
       ...(h?.successRate !== undefined ? { successRate: Math.round(h.successRate * 100) / 100 } : {}),
       ...(h?.capacityPerWindow !== undefined ? { learnedCapacityPerWindow: h.capacityPerWindow } : {}),
       ...(not?.why === 'capacity' ? { atCapacityUntil: not.skip.cooldownUntil } : {}),

@@ -24,6 +24,18 @@ describe('pool.status(): what a status display shows', () => {
     expect(status.account).toMatchObject({ limit: 20, sentInWindow: 2, nextSlotAt: status.at });
   });
 
+  it("shows a thinking model's time to its first answer token apart from its time to the whole answer", async () => {
+    // The model thinks for 300 ms (streaming its reasoning meanwhile) before the first answer token.
+    const thinker = { reasoning: { style: 'field' as const, thinkMs: 300 }, chunkDelayMs: 5 };
+    h = await startHarness({ models: { [SMALL[0]]: thinker } });
+    const s = h.pool.streamText({ tier: 'small', prompt: 'tell me something' });
+    expect((await s.outcome).model).toBe(SMALL[0]);
+
+    const [first] = h.pool.status().tiers.small;
+    expect(first!.firstTokenMs).toBeGreaterThanOrEqual(300);
+    expect(first!.latencyMs).toBeGreaterThan(first!.firstTokenMs!);
+  });
+
   it('shows a ready model that has used its learned upstream capacity, and until when', async () => {
     // S0 takes one call per minute upstream; no cooldown, so only the learned capacity keeps it off.
     const limit = { upstreamLimit: { requests: 1, windowMs: 60_000, style: 'upstream' as const } };

@@ -1,8 +1,9 @@
 import type { LanguageModelUsage } from 'ai';
 import type { ReasoningEffort, TokenUsage } from '../../types.js';
-import type { RawAnswer } from '../answer/index.js';
+import { judgeAnswer, type RawAnswer } from '../answer/index.js';
 import { ClassifiedAttemptError } from '../attempt-error.js';
-import type { BaseRequest } from '../requests.js';
+import type { BaseRequest, TextResult } from '../requests.js';
+import type { AttemptNote, AttemptResult } from '../run-types.js';
 import { classifyResponseBody } from '../../failures/index.js';
 
 /**
@@ -70,5 +71,28 @@ export function rawAnswer(result: {
     ...(result.finishReason ? { finishReason: result.finishReason } : {}),
     ...(result.usage?.outputTokens !== undefined ? { outputTokens: result.usage.outputTokens } : {}),
     ...(result.usage?.outputTokenDetails?.reasoningTokens !== undefined ? { reasoningTokens: result.usage.outputTokenDetails.reasoningTokens } : {}),
+  };
+}
+
+/**
+ * A text or image-description answer after answer hygiene: the text alone, the thinking kept as
+ * `reasoning`, a length cut flagged; an empty or thinking-only answer throws `invalid_output`.
+ * A model seen closing a think tag it never opened is noted, so its streams are held back.
+ */
+export function textAnswer(
+  result: Parameters<typeof rawAnswer>[0] & { response: { modelId?: string } },
+  modelId: string,
+  note: AttemptNote,
+  what = 'text',
+): AttemptResult<TextResult> {
+  const answer = judgeAnswer(rawAnswer(result), modelId, what);
+  if (answer.withoutOpener) note.thinksWithoutOpener = true;
+  const usage = toTokenUsage(result.usage);
+  const extras = { ...(answer.reasoning ? { reasoning: answer.reasoning } : {}), ...(answer.cutByLength ? { cutByLength: true as const } : {}) };
+  return {
+    value: { text: answer.text, finishReason: result.finishReason, usage, ...extras },
+    servedBy: result.response.modelId,
+    usage,
+    ...(answer.reasoning ? { reasoning: answer.reasoning } : {}),
   };
 }

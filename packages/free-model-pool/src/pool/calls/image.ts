@@ -2,13 +2,11 @@ import { generateText } from 'ai';
 import type { OpenRouterProvider } from '@openrouter/ai-sdk-provider';
 import { classifyFailure } from '../../failures/index.js';
 import { describeImageUrl, imageMessageContent, passThroughImageUrls, type ImageInput } from '../../openrouter/image-input.js';
-import { judgeAnswer } from '../answer/index.js';
 import { ClassifiedAttemptError } from '../attempt-error.js';
 import type { ReasoningPlan } from '../reasoning/plan.js';
 import type { AttemptFn } from '../run-loop.js';
 import type { ImageRequest, TextResult } from '../requests.js';
-import { KEEP_RESPONSE_BODY, openrouterOptions, rawAnswer, sharedCallOptions, throwIfErrorFinish, toTokenUsage } from './common.js';
-import { cleanExtras } from './text.js';
+import { KEEP_RESPONSE_BODY, openrouterOptions, sharedCallOptions, textAnswer, throwIfErrorFinish } from './common.js';
 
 /**
  * A refusal of the request itself is, for an image request, almost always about the image (not an
@@ -41,15 +39,7 @@ export function imageAttempt(client: OpenRouterProvider, request: ImageRequest, 
         throw aboutTheImage(error, image);
       });
       throwIfErrorFinish(result, modelId);
-      const answer = judgeAnswer(rawAnswer(result), modelId, 'image description');
-      if (answer.withoutOpener) note.thinksWithoutOpener = true;
-      const usage = toTokenUsage(result.usage);
-      return {
-        value: { text: answer.text, finishReason: result.finishReason, usage, ...cleanExtras(answer) },
-        servedBy: result.response.modelId,
-        usage,
-        ...(answer.reasoning ? { reasoning: answer.reasoning } : {}),
-      };
+      return textAnswer(result, modelId, note, 'image description');
     } catch (error) {
       throw plan.review(error, note);
     }

@@ -142,7 +142,9 @@
     } else {
       badge = el('span', { class: 'badge ready' }, 'ready');
       const facts = [];
-      if (m.latencyMs !== undefined) facts.push(`~${took(m.latencyMs)}`);
+      if (m.firstTokenMs !== undefined && m.latencyMs !== undefined && m.firstTokenMs < m.latencyMs * 0.9) {
+        facts.push(`first token ~${took(m.firstTokenMs)}, answer ~${took(m.latencyMs)}`);
+      } else if (m.latencyMs !== undefined) facts.push(`~${took(m.latencyMs)}`);
       if (m.successRate !== undefined) facts.push(`${Math.round(m.successRate * 100)}% ok`);
       if (m.learnedCapacityPerWindow !== undefined) facts.push(`${m.learnedCapacityPerWindow}/window upstream`);
       detail = facts.length ? el('span', { class: 'muted' }, facts.join(' · ')) : null;
