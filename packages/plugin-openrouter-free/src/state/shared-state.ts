@@ -1,5 +1,5 @@
 import type { IAgentRuntime } from '@elizaos/core';
-import type { SharedLedger } from '@freepool/free-model-pool';
+import { DEFAULT_SHARED_STATE_POLICY, type SharedLedger } from '@freepool/free-model-pool';
 import type { PluginSettings } from '../config.js';
 import { describeUrl } from '../settings/state-fields.js';
 import { isPgliteLike, PgliteSqlClient, PgSqlClient, type PgliteLike, type SqlClient } from './sql-client.js';
@@ -23,12 +23,16 @@ interface Connection {
   client: SqlClient;
   /** Whether this outage was already reported in this process. */
   warned: boolean;
+  /** When one of its agents last re-joined after an outage (epoch ms). */
+  rejoinedAt?: number;
 }
 
 /** One connection pool per Postgres URL per process: every agent on it shares the pool and the outage notice. */
 const postgres = new Map<string, Connection>();
 /** plugin-sql keeps one PGlite per process: one outage notice for all its agents. */
-const pgliteNotice: Pick<Connection, 'warned'> = { warned: false };
+const pgliteNotice: Notice = { warned: false };
+
+type Notice = Pick<Connection, 'warned' | 'rejoinedAt'>;
 
 /**
  * The ledger for a runtime: on OPENROUTER_STATE_URL when set; else on the agent's own database
@@ -62,7 +66,7 @@ export async function openSharedState(runtime: IAgentRuntime, settings: PluginSe
   return wrap(pgliteNotice, afterMigrations(runtime, new SqlLedger(client, account, { createTables: false })), "the agent's PGlite database", 'pglite', log);
 }
 
-function wrap(conn: Pick<Connection, 'warned'>, ledger: SharedLedger, where: string, kind: SharedState['kind'], log: { warn: (m: string) => void; info: (m: string) => void }): SharedState {
+function wrap(conn: Notice, ledger: SharedLedger, where: string, kind: SharedState['kind'], log: { warn: (m: string) => void; info: (m: string) => void }): SharedState {
   return {
     ledger,
     where,
@@ -70,11 +74,16 @@ function wrap(conn: Pick<Connection, 'warned'>, ledger: SharedLedger, where: str
     warn: (m) => {
       if (conn.warned) return;
       conn.warned = true;
-      log.warn(`${m} (shared state: ${where})`);
+      // Each agent's link reports its own outage. One agent may re-join (an answer the database sent
+      // before it stopped) while another first notices the same outage: that is not a new one.
+      const flapping = conn.rejoinedAt !== undefined && Date.now() - conn.rejoinedAt < DEFAULT_SHARED_STATE_POLICY.outageRewarnMs;
+      if (flapping) log.info(`${m} (again, soon after re-joining; shared state: ${where})`);
+      else log.warn(`${m} (shared state: ${where})`);
     },
     info: (m) => {
       if (!conn.warned) return;
       conn.warned = false;
+      conn.rejoinedAt = Date.now();
       log.info(`${m} (shared state: ${where})`);
     },
   };
