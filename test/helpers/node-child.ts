@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCommand as run, type ChildRun } from './run-command.js';
+
+export type { ChildRun } from './run-command.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUN = join(ROOT, 'node_modules', '.bin', 'bun');
@@ -10,13 +12,6 @@ const BUN = join(ROOT, 'node_modules', '.bin', 'bun');
  * files it loads by path) and their shared dependencies. Everything else is bundled in.
  */
 const EXTERNAL = ['@elizaos/*', '@electric-sql/*', 'ai', '@ai-sdk/*', '@openrouter/*', 'zod'];
-
-export interface ChildRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * Runs a TypeScript entry as a plain Node process, the way a user's agent runs: no test runner, no
@@ -31,25 +26,6 @@ export async function runInNode(entry: string, opts: { packageDir: string; env?:
   const build = await run(BUN, ['build', entry, '--target=node', ...EXTERNAL.map((e) => `--external=${e}`), `--outfile=${out}`], ROOT, {}, 120_000);
   if (build.code !== 0) throw new Error(`bundling ${entry} failed (exit ${build.code}): ${build.stderr || build.stdout}`);
   return run(process.execPath, [out], dirname(out), opts.env ?? {}, opts.timeoutMs ?? 300_000);
-}
-
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
 }
 
 /** The last line of stdout parsed as JSON: the child's figures. */

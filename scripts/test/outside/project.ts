@@ -4,10 +4,10 @@
  * with exactly the shell commands of the README's "Install" section (INSTALL_COMMANDS; a test checks
  * the README shows them), under the Node given.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCommand } from '../../../test/helpers/run-command.js';
 import { pathWith, type NodeRuntime } from './node-runtimes.js';
 
 /** Where the README's commands expect the tarball `bun run pack` wrote (next to the user's project). */
@@ -32,23 +32,11 @@ export interface InstalledProject {
 }
 
 /** Runs one shell command line in `cwd` under `runtime`; resolves with its output, rejects naming the command. */
-export function sh(command: string, cwd: string, runtime: NodeRuntime, env: NodeJS.ProcessEnv = {}, timeoutMs = 900_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, ...env, PATH: pathWith(runtime) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`\`${command}\` in ${cwd} under Node ${runtime.version} failed (exit ${code ?? signal}):\n${out.slice(-4000)}`));
-    });
-  });
+export async function sh(command: string, cwd: string, runtime: NodeRuntime, env: NodeJS.ProcessEnv = {}, timeoutMs = 900_000): Promise<string> {
+  const r = await runCommand('sh', ['-c', command], cwd, { ...env, PATH: pathWith(runtime) }, timeoutMs);
+  const out = r.output;
+  if (r.code === 0) return out;
+  throw new Error(`\`${command}\` in ${cwd} under Node ${runtime.version} failed (exit ${r.code ?? r.signal}):\n${out.slice(-4000)}`);
 }
 
 /**
