@@ -7,13 +7,14 @@ import {
   type DerivedPool,
   type PoolEvent,
 } from '@freepool/free-model-pool';
+import { modelEffect } from '@freepool/free-model-pool/internal';
 import { LOG_SOURCE } from './logging.js';
 import { buildPoolDefinition, describeTiers } from './pool-definition.js';
 import type { PoolEntry } from './pool-registry.js';
 
 /**
  * Self-healing pools: re-derive the tiers from the live catalog at start-up and whenever a tier
- * runs short after 404s. Not reaching the catalog is a warning; the pool keeps what it has.
+ * runs short after models left it. Not reaching the catalog is a warning; the pool keeps what it has.
  */
 
 /** Below this many usable models a tier is refreshed after a 404. */
@@ -98,18 +99,21 @@ export async function refreshFromCatalog(
 }
 
 /**
- * Pool event listener: after a model leaves with a 404, count what its tier has left, and when
- * fewer than MIN_USABLE_PER_TIER remain, refresh from the catalog in the background.
+ * Pool event listener: after a model leaves the pool (a 404, an ended free variant, or the account's
+ * settings ruling out its endpoints: the reasons whose effect is `remove`), it stays out of pools
+ * rebuilt from the catalog in this process; when fewer than MIN_USABLE_PER_TIER remain in its tier,
+ * the catalog is read again in the background.
  */
 export function healOnModelGone(runtime: IAgentRuntime, entry: PoolEntry, event: PoolEvent): void {
-  if (event.type !== 'attempt' || event.attempt.reason !== 'model_gone' || event.attempt.outcome !== 'failed') return;
+  if (event.type !== 'attempt' || event.attempt.outcome !== 'failed' || !event.attempt.reason) return;
+  if (modelEffect({ reason: event.attempt.reason }) !== 'remove') return;
   entry.gone.add(event.attempt.model);
   if (!entry.pool || !entry.settings.catalogRefresh || entry.healing) return;
   const usable = entry.pool.health(event.tier).filter((h) => !h.health?.removed && !entry.gone.has(h.model)).length;
   if (usable >= MIN_USABLE_PER_TIER) return;
   if (entry.lastHealAt !== undefined && Date.now() - entry.lastHealAt < HEAL_MIN_INTERVAL_MS) return;
   entry.lastHealAt = Date.now();
-  const why = `${event.attempt.model} answered 404 and the ${event.tier} pool has ${usable} usable model(s) left`;
+  const why = `${event.attempt.model} left the pool (${event.attempt.reason}) and the ${event.tier} pool has ${usable} usable model(s) left`;
   entry.healing = refreshFromCatalog(runtime, entry, why, { force: true })
     .then(() => undefined)
     .catch(() => undefined)

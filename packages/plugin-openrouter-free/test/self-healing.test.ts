@@ -95,7 +95,12 @@ describe('self-healing pools', () => {
     expect(getPoolEntry(runtime)!.pool!.getPool().tiers).toEqual(loadDefaultPools().tiers);
   });
 
-  it('refreshes from the catalog in the background when a 404 leaves a tier short', async () => {
+  // A 404 (the model is gone) and a refusal by the account's privacy settings both take the model
+  // out of the pool; neither may come back in the pool the catalog rebuilds.
+  it.each([
+    ['a 404 leaves', 'gone'],
+    ["the account's privacy settings leave", 'privacy_restricted'],
+  ] as const)('refreshes from the catalog in the background when %s a tier short', async (_what, kind) => {
     proxy = await startProxy(sim.url);
     runtime = await startRuntime({
       OPENROUTER_API_KEY: FAKE_KEY,
@@ -104,14 +109,14 @@ describe('self-healing pools', () => {
       OPENROUTER_SMALL_POOL: [LLAMA_3B, GEMMA_3N].join(','),
     });
     expect(catalogFetches(proxy)).toBe(1);
-    sim.failNext('*', 'gone', 1);
+    sim.failNext('*', kind, 1);
     await runtime.useModel(ModelType.TEXT_SMALL, { prompt: 'hi' });
     const [gone, served] = sim.stats().calls;
     expect([gone?.status, served?.status]).toEqual(['404', '200']);
     const entry = getPoolEntry(runtime)!;
     await entry.healing;
     // One usable model left (< 2): the catalog was fetched again, bypassing the 6 h cache, and the
-    // model that answered 404 stays out of the rebuilt pool.
+    // model that left stays out of the rebuilt pool.
     expect(catalogFetches(proxy)).toBe(2);
     expect(entry.pool!.getPool().tiers.small).toEqual([served!.model]);
   });
