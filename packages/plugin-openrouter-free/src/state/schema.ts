@@ -64,8 +64,14 @@ export const healthTable = pool.table(
 /** What plugin-sql migrates (the plugin's `schema`). */
 export const poolStateSchema = { accountTable, slotTable, healthTable };
 
-/** The same tables for a database plugin-sql does not manage (OPENROUTER_STATE_URL). Idempotent. */
+/**
+ * The same tables for a database plugin-sql does not manage (OPENROUTER_STATE_URL). Idempotent, and
+ * safe when every process of a fleet runs it at once on a new database: `IF NOT EXISTS` alone is not
+ * (two creators both find no schema, and one fails on the catalog's unique index), so the statements
+ * run in one transaction behind a transaction-scoped advisory lock, and a later creator finds them done.
+ */
 export const LEDGER_DDL = `
+SELECT pg_advisory_xact_lock(hashtext('${STATE_SCHEMA}.ledger_ddl'));
 CREATE SCHEMA IF NOT EXISTS ${STATE_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.account (
   account text PRIMARY KEY,

@@ -43,6 +43,23 @@ describe.skipIf(!POSTGRES_AVAILABLE)('the SQL ledger on PostgreSQL', () => {
     expect(second.filter((r) => !r.ok && r.blocked === 'daily')).toHaveLength(8);
   });
 
+  it('creates its tables once when several processes start on a new database at the same moment', async () => {
+    // Every process on OPENROUTER_STATE_URL creates the tables it needs at its first operation; on a
+    // new database they all do so at once. Each ledger below has a connection pool of its own.
+    for (let round = 0; round < 3; round++) {
+      const name = `ledger_new_${round}`;
+      await client().exec(`CREATE DATABASE ${name}`);
+      const url = pg.url.replace(/\/[^/]*$/, `/${name}`);
+      const account = accountFingerprint(BASE, `${FAKE_KEY}-new-${round}`);
+      const ledgers = Array.from({ length: 6 }, () => new SqlLedger(new PgSqlClient(url, { timeoutMs: 5000, maxConnections: 2 }), account));
+      for (const l of ledgers) clients.push((l as unknown as { db: PgSqlClient }).db);
+      const results = await Promise.allSettled(ledgers.map((l) => l.reserve({ limit: 20, windowMs: 60_000, localNow: Date.now() })));
+      const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+      expect(failures).toEqual([]);
+      expect(results.filter((r) => r.status === 'fulfilled' && r.value.ok)).toHaveLength(6);
+    }
+  });
+
   it('gives a released slot and its daily unit back', async () => {
     const account = accountFingerprint(BASE, `${FAKE_KEY}-release`);
     const a = new SqlLedger(client(), account);
