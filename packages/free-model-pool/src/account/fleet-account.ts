@@ -5,7 +5,7 @@ import type { LedgerDaily, LedgerWindow } from '../state/shared-ledger.js';
 import type { AccountWindowState, ClassifiedFailure, DailyState } from '../types.js';
 import type { Account, AccountBlock, AccountSlot, AccountView, SettledCall, Taken, TakeRequest } from './account.js';
 import type { LocalAccount, LocalSlot } from './local-account.js';
-import { waitForSlot, type Look } from './slot-wait.js';
+import { waitToTake, type Look } from './slot-wait.js';
 
 /** A slot the ledger gave: its row, and the moment its local mirror was recorded. */
 interface FleetSlot extends AccountSlot {
@@ -51,24 +51,16 @@ export class FleetAccount implements Account {
 
   async take(request: TakeRequest): Promise<Taken> {
     const start = this.now();
-    const r = await waitForSlot<FleetLook>(() => this.look(request), {
+    const r = await waitToTake(request, () => this.look(request), {
       now: this.now,
       waits: this.o.waits,
       line: this.local.book.line,
-      priorityRank: request.priority === 'background' ? 1 : 0,
-      signal: request.signal,
-      maxWaitMs: request.maxWaitMs,
-      ...(request.wanted ? { wanted: request.wanted } : {}),
       isSlot: (done) => 'slotId' in done || 'reservedAt' in done,
-      withdrawn: { withdrawn: true },
       release: (done) => this.release(done as AccountSlot),
+      rateWindowMs: this.o.policy.rateWindowMs,
+      scope: ' across the processes on this key',
     });
-    if ('tooLong' in r) {
-      const message =
-        `Account free-model rate limit: ${r.tooLong.limit} calls per ${Math.round(this.o.policy.rateWindowMs / 1000)} s are used up across the processes on this key; ` +
-        `capacity returns at ${new Date(r.tooLong.opensAt).toISOString()}, beyond the ${Math.round(request.maxWaitMs / 1000)} s wait allowed`;
-      return { block: { kind: 'minute', retryAt: r.tooLong.opensAt, message }, waitedMs: r.waitedMs };
-    }
+    if ('block' in r) return r;
     const done = r.done;
     if ('slotId' in done || 'reservedAt' in done) return { slot: { ...done, waitedMs: r.waitedMs } };
     if (!('away' in done)) return { ...done, waitedMs: r.waitedMs };

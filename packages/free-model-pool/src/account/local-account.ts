@@ -3,7 +3,7 @@ import type { PoolPolicy } from '../settings.js';
 import type { ClassifiedFailure } from '../types.js';
 import type { Account, AccountBlock, AccountSlot, AccountView, SettledCall, Taken, TakeRequest } from './account.js';
 import type { AccountBook } from './account-book.js';
-import { waitForSlot, type Look } from './slot-wait.js';
+import { waitToTake, type Look } from './slot-wait.js';
 
 /** What one look of the local account finds (a slot of another account in the process's line may be handed over too). */
 type LocalLook = { reservedAt: number; frontier?: true } | { slotId: string } | { block: AccountBlock } | { withdrawn: true };
@@ -44,24 +44,16 @@ export class LocalAccount implements Account {
   }
 
   async take(request: TakeRequest): Promise<Taken> {
-    const r = await waitForSlot(() => this.look(request), {
+    const r = await waitToTake(request, () => this.look(request), {
       now: this.now,
       waits: this.o.waits,
       line: this.book.line,
-      priorityRank: request.priority === 'background' ? 1 : 0,
-      signal: request.signal,
-      maxWaitMs: request.maxWaitMs,
-      ...(request.wanted ? { wanted: request.wanted } : {}),
       isSlot: (done) => 'reservedAt' in done || 'slotId' in done,
-      withdrawn: { withdrawn: true },
       release: (done) => this.release(done as unknown as AccountSlot),
+      rateWindowMs: this.o.policy.rateWindowMs,
+      scope: '',
     });
-    if ('tooLong' in r) {
-      const message =
-        `Account free-model rate limit: ${r.tooLong.limit} calls per ${Math.round(this.o.policy.rateWindowMs / 1000)} s are used up; ` +
-        `capacity returns at ${new Date(r.tooLong.opensAt).toISOString()}, beyond the ${Math.round(request.maxWaitMs / 1000)} s wait allowed`;
-      return { block: { kind: 'minute', retryAt: r.tooLong.opensAt, message }, waitedMs: r.waitedMs };
-    }
+    if ('block' in r) return r;
     const done = r.done;
     if ('reservedAt' in done || 'slotId' in done) return { slot: { ...done, waitedMs: r.waitedMs } as AccountSlot };
     return { ...done, waitedMs: r.waitedMs };

@@ -1,4 +1,5 @@
 import { abortReason, sleepUntilSettled, type WaitQueue } from '../limits/index.js';
+import type { AccountBlock, TakeRequest } from './account.js';
 import type { SlotLine } from './slot-line.js';
 
 /** The window has no slot now: when one opens, and, while the call beyond the confirmed count is out, how its answer is awaited. */
@@ -105,3 +106,41 @@ export async function waitForSlot<R>(
   }
 }
 
+
+/** The result of a take withdrawn because `wanted` said no. */
+export type Withdrawn = { withdrawn: true };
+
+/** What an account's `take` gives `waitToTake` besides the request and its look. */
+export interface TakeWaitOptions<R> extends Pick<SlotWaitOptions<R | Withdrawn>, 'now' | 'waits' | 'line' | 'isSlot' | 'release'> {
+  rateWindowMs: number;
+  /** Whose window is used up, for the message: '' for this process's, or ' across the processes on this key'. */
+  scope: string;
+}
+
+/**
+ * `take`'s wait, the same for every account: `waitForSlot` with the request's priority, signal,
+ * wait allowed and `wanted`; a slot further away than the wait allowed becomes the minute block.
+ */
+export async function waitToTake<R>(
+  request: TakeRequest,
+  look: () => Look<R | Withdrawn> | Promise<Look<R | Withdrawn>>,
+  o: TakeWaitOptions<R>,
+): Promise<{ done: R | Withdrawn; waitedMs: number } | { block: AccountBlock; waitedMs: number }> {
+  const r = await waitForSlot<R | Withdrawn>(look, {
+    now: o.now,
+    waits: o.waits,
+    line: o.line,
+    priorityRank: request.priority === 'background' ? 1 : 0,
+    signal: request.signal,
+    maxWaitMs: request.maxWaitMs,
+    ...(request.wanted ? { wanted: request.wanted } : {}),
+    isSlot: o.isSlot,
+    withdrawn: { withdrawn: true },
+    release: o.release,
+  });
+  if (!('tooLong' in r)) return r;
+  const message =
+    `Account free-model rate limit: ${r.tooLong.limit} calls per ${Math.round(o.rateWindowMs / 1000)} s are used up${o.scope}; ` +
+    `capacity returns at ${new Date(r.tooLong.opensAt).toISOString()}, beyond the ${Math.round(request.maxWaitMs / 1000)} s wait allowed`;
+  return { block: { kind: 'minute', retryAt: r.tooLong.opensAt, message }, waitedMs: r.waitedMs };
+}
