@@ -23,13 +23,8 @@ function ewma(prev: number | undefined, value: number, alpha: number): number {
   return prev === undefined ? value : prev + alpha * (value - prev);
 }
 
-/** A success: the ladder resets, the cooldown ends, latency and success rate move toward it. */
-export function recordSuccess(
-  health: ModelHealth | undefined,
-  latencyMs: number,
-  now: number,
-  alpha: number = HEALTH_EWMA_ALPHA,
-): ModelHealth {
+/** A success: the ladder resets, the cooldown ends, the success rate moves toward it (its speed: model-latency.ts). */
+export function recordSuccess(health: ModelHealth | undefined, now: number, alpha: number = HEALTH_EWMA_ALPHA): ModelHealth {
   const h = health ?? initialHealth(now);
   const out: ModelHealth = {
     ...h,
@@ -39,7 +34,6 @@ export function recordSuccess(
     successRate: ewma(h.successRate, 1, alpha),
     updatedAt: now,
   };
-  if (Number.isFinite(latencyMs) && latencyMs >= 0) out.latencyMs = ewma(h.latencyMs, latencyMs, alpha);
   delete out.lastReason;
   return out;
 }

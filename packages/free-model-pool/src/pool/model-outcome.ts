@@ -39,7 +39,7 @@ export function applySuccess(
   opts: { probe?: boolean; partial?: boolean } = {},
 ): void {
   const before = rt.store.getModelHealth(modelId);
-  let healthy = recordSuccess(before, Number.NaN, endedAt);
+  let healthy = recordSuccess(before, endedAt);
   healthy = recordLatency(healthy, { firstTokenMs: durationMs, ...(opts.partial ? {} : { totalMs: durationMs }) }, endedAt, rt.policy);
   // A probe that answered: the model is back, and takes back its place in the tier order.
   if (opts.probe) healthy = { ...healthy, successRate: 1 };

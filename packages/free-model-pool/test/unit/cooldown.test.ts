@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@freepool/openrouter-simulator';
-import { CooldownLadder, initialHealth, isAvailable, recordFailure, recordSuccess } from '../../src/limits/index.js';
+import { CooldownLadder, initialHealth, isAvailable, recordFailure, recordLatency, recordSuccess } from '../../src/limits/index.js';
 import { DEFAULT_POLICY } from '../../src/settings.js';
 import type { ClassifiedFailure } from '../../src/types.js';
 
@@ -62,7 +62,7 @@ describe('model health', () => {
     expect(isAvailable(h, NOW + 30_000)).toBe(true);
     h = recordFailure(h, rl, NOW + 30_000, ladder);
     expect(h.cooldownUntil).toBe(NOW + 90_000);
-    h = recordSuccess(h, 800, NOW + 100_000);
+    h = recordLatency(recordSuccess(h, NOW + 100_000), { totalMs: 800 }, NOW + 100_000, DEFAULT_POLICY);
     expect(h).toMatchObject({ consecutiveFailures: 0, cooldownUntil: 0, latencyMs: 800 });
     expect(h.lastReason).toBeUndefined();
     expect(isAvailable(h, NOW + 100_000)).toBe(true);
@@ -76,8 +76,8 @@ describe('model health', () => {
   });
 
   it('EWMA latency and success rate', () => {
-    let h = recordSuccess(undefined, 1000, NOW);
-    h = recordSuccess(h, 2000, NOW, 0.5);
+    let h = recordLatency(recordSuccess(undefined, NOW), { totalMs: 1000 }, NOW, DEFAULT_POLICY);
+    h = recordLatency(recordSuccess(h, NOW, 0.5), { totalMs: 2000 }, NOW, DEFAULT_POLICY, 0.5);
     expect(h.latencyMs).toBe(1500);
     expect(h.successRate).toBe(1);
     h = recordFailure(h, { reason: 'server_error', message: 'x' }, NOW, ladder, { alpha: 0.5 });

@@ -60,11 +60,6 @@ export class ReasoningPlan {
     };
   }
 
-  /** The `providerOptions.openrouter` part that carries the effort. */
-  static options(effort: ReasoningEffort | undefined): { reasoning?: { effort: ReasoningEffort } } {
-    return effort ? { reasoning: { effort } } : {};
-  }
-
   /**
    * What an attempt's error means for reasoning: a 400 about the `reasoning` parameter, when one was
    * sent, becomes a ReasoningRejectedError (noted: the model is asked again without it); a refusal
