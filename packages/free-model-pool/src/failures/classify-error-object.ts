@@ -4,7 +4,7 @@ import { asRecord, toCode, type ErrorObject } from './error-body.js';
 import { readErrorFields, type ErrorFields } from './error-fields.js';
 import { reasonFromErrorType, reasonFromFields } from './field-rules.js';
 import { parseNonNegativeNumber, parseRateLimitHeaders, parseRetryTime, type HeaderSource } from './headers.js';
-import { mentionsPrivacy, PRIVACY_SETTINGS_URL, reasonFromWords, retryAfterFromText } from './openrouter-wording.js';
+import { mentionsPrivacy, PRIVACY_LEAD, reasonFromWords, retryAfterFromText } from './openrouter-wording.js';
 
 /**
  * One OpenRouter error object → one reason. Read in this order, each step only when the ones
@@ -55,7 +55,7 @@ export function classifyErrorObject(status: number | undefined, err: ErrorObject
   if (byFields) return out(byFields.reason, byFields.lead);
   const byWords = reasonFromWords(code, text);
   if (byWords === 'excluded_by_settings' && mentionsPrivacy(text)) {
-    return out(byWords, `the account's privacy settings rule out every endpoint of this model; change them at ${PRIVACY_SETTINGS_URL}`);
+    return out(byWords, PRIVACY_LEAD);
   }
   if (byWords) return out(byWords);
   return out(reasonFromErrorType(code, fields) ?? statusDefault(code));

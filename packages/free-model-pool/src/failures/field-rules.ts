@@ -1,6 +1,6 @@
 import type { FailureReason } from '../types.js';
 import type { ErrorFields } from './error-fields.js';
-import { INPUT_KIND, PRIVACY_SETTINGS_URL, ROUTING_SETTINGS_URL } from './openrouter-wording.js';
+import { INPUT_KIND, PRIVACY_LEAD, ROUTING_SETTINGS_URL } from './openrouter-wording.js';
 
 /**
  * The structured fields of an error → a reason. `reasonFromFields` reads the fields that say what
@@ -112,7 +112,7 @@ function availabilityVerdict(f: ErrorFields, text: string): FieldVerdict | undef
     return { reason: aboutInput ? 'unsupported_input' : 'model_gone' };
   }
   if (a.code === 'privacy_restricted') {
-    return { reason, lead: `the account's privacy settings rule out every endpoint of this model; change them at ${PRIVACY_SETTINGS_URL}` };
+    return { reason, lead: PRIVACY_LEAD };
   }
   if (a.code === 'constraint_filtered') {
     // A constraint the request set rules the model out for this request only; the account's routing settings, for every request.

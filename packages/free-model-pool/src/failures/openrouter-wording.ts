@@ -16,6 +16,8 @@ export const INPUT_KIND = /image|vision|modalit|tool|function call|parameter|res
 
 /** The privacy page, named whenever the account's data policy rules a model out. */
 export const PRIVACY_SETTINGS_URL = 'https://openrouter.ai/settings/privacy';
+/** What leads the message of a model the account's privacy settings rule out, whether fields or words said so. */
+export const PRIVACY_LEAD = `the account's privacy settings rule out every endpoint of this model; change them at ${PRIVACY_SETTINGS_URL}`;
 /** Where the account's provider routing (allowed and ignored providers, quantizations) is set. */
 export const ROUTING_SETTINGS_URL = 'https://openrouter.ai/settings/preferences';
 
