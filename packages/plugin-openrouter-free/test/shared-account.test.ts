@@ -2,7 +2,7 @@ import { ModelType, type AgentRuntime } from '@elizaos/core';
 import { DailyLimitError } from '@freepool/free-model-pool';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_KEY, FAST_SETTINGS, logsWritten, PINNED_POOLS, startRuntime, stopRuntime } from './helpers/runtime.js';
+import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, startRuntime, stopSharing } from './helpers/runtime.js';
 
 /**
  * Two agents in one process on the same key share one OpenRouter account: its per-minute and daily
@@ -21,9 +21,7 @@ describe('two runtimes on one key in one process', () => {
     second = await startRuntime(settings);
   });
   afterAll(async () => {
-    await logsWritten(second);
-    await second?.stop().catch(() => undefined);
-    await stopRuntime(first).catch(() => undefined);
+    await stopSharing(first, second);
     await sim?.close();
   });
 

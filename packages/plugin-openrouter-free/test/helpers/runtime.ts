@@ -116,6 +116,18 @@ export async function stopRuntime(runtime: AgentRuntime | undefined): Promise<vo
   if (singletons) delete singletons.pgLiteClientManager;
 }
 
+/**
+ * Stops agents of one process that share its PGlite: the others first, leaving the database open,
+ * then `first` with it (stopRuntime).
+ */
+export async function stopSharing(first: AgentRuntime | undefined, ...others: Array<AgentRuntime | undefined>): Promise<void> {
+  for (const rt of others) {
+    await logsWritten(rt);
+    await rt?.stop().catch(() => undefined);
+  }
+  await stopRuntime(first).catch(() => undefined);
+}
+
 /** Wraps runtime.logger.warn (pass as `beforeInit`) so a test can read what the plugin warned about. */
 export function captureWarnings(into: string[]) {
   return (rt: AgentRuntime) => {

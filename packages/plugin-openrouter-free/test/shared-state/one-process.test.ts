@@ -5,7 +5,7 @@ import { PoolConfigError } from '@freepool/free-model-pool';
 import { parseSettings } from '../../src/config.js';
 import { getPoolEntry } from '../../src/pool-registry.js';
 import { handleStatus } from '../../src/routes/status.js';
-import { FAKE_KEY, FAST_SETTINGS, logsWritten, PINNED_POOLS, SMALL, startRuntime, stopRuntime } from '../helpers/runtime.js';
+import { FAKE_KEY, FAST_SETTINGS, PINNED_POOLS, SMALL, startRuntime, stopSharing } from '../helpers/runtime.js';
 
 /**
  * Two agents of one process on one PGlite database (plugin-sql keeps one per process): besides the
@@ -25,9 +25,7 @@ describe('two agents on the same key and PGlite database', () => {
     second = await startRuntime(settings);
   });
   afterAll(async () => {
-    await logsWritten(second);
-    await second?.stop().catch(() => undefined);
-    await stopRuntime(first).catch(() => undefined);
+    await stopSharing(first, second);
     await sim?.close();
   });
 
