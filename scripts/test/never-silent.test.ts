@@ -7,32 +7,13 @@
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentProcess, type AgentProcess } from './agent-process.js';
+import { createSession, postToSession, sendHttp, waitForAgentMessages } from './messaging.js';
 
 const FAKE_KEY = 'sk-or-v1-FAKE-never-silent-0000-LEAKCHECK';
-const USER_ID = '11111111-2222-4333-8444-555555555555';
 const NOTICE = /^The free models for this agent have used today's quota\. They answer again at 00:00 UTC \(in [^)]+\)\.$/;
 
 let sim: Simulator;
 let agent: AgentProcess;
-
-const post = async (url: string, body: unknown) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as any };
-};
-
-/** The session's messages, oldest first, until `agentMessages` of them are the agent's (the reply is asynchronous). */
-async function waitForAgentMessages(sessionId: string, agentMessages: number): Promise<Array<{ content: string; isAgent: boolean }>> {
-  const started = Date.now();
-  for (;;) {
-    const res = await fetch(`${agent.url}/api/messaging/sessions/${sessionId}/messages?limit=100`);
-    const body = (await res.json()) as any;
-    const messages = [...(body.messages ?? body.data?.messages ?? [])].reverse() as Array<{ content: string; isAgent: boolean; createdAt: string }>;
-    messages.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-    if (messages.filter((m) => m.isAgent).length >= agentMessages) return messages;
-    if (Date.now() - started > 60_000) throw new Error(`waited 60 s for ${agentMessages} agent messages; have ${JSON.stringify(messages)}\n${agent.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('never silent: the messaging API after the daily cap', () => {
   beforeAll(async () => {
@@ -45,15 +26,13 @@ describe('never silent: the messaging API after the daily cap', () => {
   });
 
   it('every user message gets an agent message in the channel; past the cap it is the notice', async () => {
-    const session = await post(`${agent.url}/api/messaging/sessions`, { agentId: agent.agentId, userId: USER_ID });
-    expect(session.status).toBe(201);
-    const sessionId = session.body.sessionId as string;
+    const sessionId = await createSession(agent);
     for (let i = 1; i <= 6; i++) {
-      const sent = await post(`${agent.url}/api/messaging/sessions/${sessionId}/messages`, { content: `message ${i}` });
+      const sent = await postToSession(agent, sessionId, `message ${i}`);
       expect(sent.status, JSON.stringify(sent.body)).toBe(201);
-      await waitForAgentMessages(sessionId, i);
+      await waitForAgentMessages(agent, sessionId, i);
     }
-    const messages = await waitForAgentMessages(sessionId, 6);
+    const messages = await waitForAgentMessages(agent, sessionId, 6);
     const replies = messages.filter((m) => m.isAgent).map((m) => m.content);
     expect(replies).toHaveLength(6);
     expect(replies.filter((r) => r.startsWith('Simulated reply from ')).length).toBeGreaterThanOrEqual(1);
@@ -66,9 +45,8 @@ describe('never silent: the messaging API after the daily cap', () => {
   }, 180_000);
 
   it('the HTTP transport answers with the notice too', async () => {
-    const session = await post(`${agent.url}/api/messaging/sessions`, { agentId: agent.agentId, userId: USER_ID });
-    const reply = await post(`${agent.url}/api/messaging/sessions/${session.body.sessionId}/messages`, { content: 'still there?', transport: 'http' });
+    const reply = await sendHttp(agent, await createSession(agent), 'still there?');
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-    expect(reply.body.agentResponse?.text).toMatch(NOTICE);
+    expect(reply.text).toMatch(NOTICE);
   }, 60_000);
 });

@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packedProblems, packWithNpm, publishablePackages } from '../lib/release.js';
 import { acquireBuildLock, freePort } from './agent-process.js';
 import { REPO_ROOT } from './helpers.js';
-import { openSession, sendAndAwaitReply, sendHttp, startAgent, START_COMMAND, type RunningAgent } from './outside/elizaos.js';
+import { createSession, sendHttp } from './messaging.js';
+import { sendAndAwaitReply, startAgent, START_COMMAND, type RunningAgent } from './outside/elizaos.js';
 import { machineNode, NEWEST_LTS, npmNode, type NodeRuntime } from './outside/node-runtimes.js';
 import { INSTALL_COMMANDS, installProject, README_TARBALL, writeCharacter, writeEnv } from './outside/project.js';
 
@@ -109,7 +110,7 @@ describe.skipIf(!registryReachable)('outside the repository: npm pack, npm insta
         writeEnv(project.dir, { OPENROUTER_API_KEY: FAKE_KEY, ...base });
         const callsBefore = chatCalls();
         agent = await startAgent(project.dir, port, runtime);
-        const session = await openSession(agent);
+        const session = await createSession(agent);
         const first = await sendHttp(agent, session, 'Hello! What can you do?');
         const startToFirstAnswer = Date.now() - agent.startedAt;
         expect(first.status, `first message: ${JSON.stringify(first.body)}\n${agent.output().slice(-3000)}`).toBe(201);
@@ -140,7 +141,7 @@ describe.skipIf(!registryReachable)('outside the repository: npm pack, npm insta
         writeEnv(project.dir, base);
         const noKeyCallsBefore = chatCalls();
         agent = await startAgent(project.dir, port, runtime);
-        const noKeySession = await openSession(agent);
+        const noKeySession = await createSession(agent);
         const viaHttp = await sendHttp(agent, noKeySession, 'Hello?');
         expect(viaHttp.status, `no key, HTTP transport: ${JSON.stringify(viaHttp.body)}\n${agent.output().slice(-3000)}`).toBe(201);
         expect(viaHttp.text).toMatch(NOTICE);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../pool-status.js';
 import { memoryIo } from '../lib/io.js';
 import { freePort, startAgentProcess, type AgentProcess } from './agent-process.js';
+import { createSession, sendHttp } from './messaging.js';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, CHROMIUM_PATH, chromiumPresent } from './chromium.js';
 import { FAKE_KEY, REPO_ROOT, runScript } from './helpers.js';
 
@@ -239,9 +240,6 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** One message over the ElizaOS messaging API, as start-agent.test.ts sends it. */
 async function sendMessage(text: string): Promise<void> {
-  const post = (url: string, body: unknown) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
-  const session = await post(`${agent.url}/api/messaging/sessions`, { agentId: agent.agentId, userId: '11111111-2222-4333-8444-555555555555' });
-  const reply = await post(`${agent.url}/api/messaging/sessions/${session.sessionId}/messages`, { content: text, transport: 'http' });
-  expect(reply.agentResponse?.text).toMatch(/^Simulated reply from /);
+  const reply = await sendHttp(agent, await createSession(agent), text);
+  expect(reply.text).toMatch(/^Simulated reply from /);
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireBuildLock, freePort } from './agent-process.js';
+import { createSession, sendHttp } from './messaging.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bun = path.join(repoRoot, 'node_modules', '.bin', 'bun');
@@ -17,7 +18,6 @@ const bun = path.join(repoRoot, 'node_modules', '.bin', 'bun');
 const builtEntries = ['free-model-pool', 'openrouter-simulator', 'plugin-openrouter-free'].map((p) =>
   path.join(repoRoot, 'packages', p, 'dist', 'index.js'),
 );
-const USER_ID = '11111111-2222-4333-8444-555555555555';
 
 
 async function json(res: Response): Promise<any> {
@@ -99,20 +99,11 @@ async function buildAndStart(): Promise<StartedAgent> {
 /** One message over the HTTP messaging API, in a new session; the agent's reply and the HTTP status. */
 async function converse(baseUrl: string, text: string): Promise<{ status: number; reply: any }> {
   const agents = (await json(await fetch(`${baseUrl}/api/agents`))).data.agents as Array<{ id: string }>;
-  const session = await json(
-    await fetch(`${baseUrl}/api/messaging/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ agentId: agents[0]!.id, userId: USER_ID }),
-    }),
-  );
-  expect(session.sessionId).toBeTruthy();
-  const res = await fetch(`${baseUrl}/api/messaging/sessions/${session.sessionId}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ content: text, transport: 'http' }),
-  });
-  return { status: res.status, reply: await json(res) };
+  const agent = { url: baseUrl, agentId: agents[0]!.id };
+  const sessionId = await createSession(agent);
+  expect(sessionId).toBeTruthy();
+  const { status, body } = await sendHttp(agent, sessionId, text);
+  return { status, reply: body };
 }
 
 // Each test stands on its own: any one of them, in any order, runs against an agent of its describe.

@@ -1,8 +1,9 @@
 /**
  * `npx elizaos start --character character.json` in the outside project, as a user starts it, and
- * the messaging API a client talks to. The CLI runs on the bun that its npm dependency installed.
+ * the messaging API a client talks to (../messaging.ts). The CLI runs on the bun that its npm dependency installed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { messagesOf, postToSession, waitForAgentMessages } from '../messaging.js';
 import { pathWith, type NodeRuntime } from './node-runtimes.js';
 
 export const START_COMMAND = 'npx elizaos start --character character.json';
@@ -61,53 +62,14 @@ export async function startAgent(dir: string, port: number, runtime: NodeRuntime
   }
 }
 
-const USER_ID = '11111111-2222-4333-8444-555555555555';
-
-async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // keep the text
-  }
-  return { status: res.status, body: parsed };
-}
-
-/** A messaging-API session with the agent, as the web chat and API clients hold one. */
-export async function openSession(agent: RunningAgent): Promise<string> {
-  const r = await post(`${agent.url}/api/messaging/sessions`, { agentId: agent.agentId, userId: USER_ID });
-  if (r.status !== 201) throw new Error(`POST /api/messaging/sessions answered ${r.status}: ${JSON.stringify(r.body)}\n${agent.output().slice(-3000)}`);
-  return r.body.sessionId as string;
-}
-
-/** One message with the HTTP transport: the response carries the agent's answer. */
-export async function sendHttp(agent: RunningAgent, sessionId: string, content: string): Promise<{ status: number; text?: string; body: unknown; ms: number }> {
-  const started = Date.now();
-  const r = await post(`${agent.url}/api/messaging/sessions/${sessionId}/messages`, { content, transport: 'http' });
-  return { status: r.status, text: r.body?.agentResponse?.text, body: r.body, ms: Date.now() - started };
-}
-
 /**
  * One message with the default transport (the server's message bus, as the web chat's), then the
  * session's agent messages, oldest first, once the answer arrived.
  */
 export async function sendAndAwaitReply(agent: RunningAgent, sessionId: string, content: string, timeoutMs = 60_000): Promise<{ status: number; replies: string[] }> {
-  const sessionMessages = async () => {
-    const res = await fetch(`${agent.url}/api/messaging/sessions/${sessionId}/messages?limit=100`);
-    const body = (await res.json()) as { messages?: Array<{ content: string; isAgent: boolean; createdAt: string }> };
-    const agentMessages = (body.messages ?? []).filter((m) => m.isAgent);
-    return agentMessages.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)).map((m) => m.content);
-  };
-  const before = (await sessionMessages()).length;
-  const sent = await post(`${agent.url}/api/messaging/sessions/${sessionId}/messages`, { content });
+  const before = (await messagesOf(agent, sessionId)).filter((m) => m.isAgent).length;
+  const sent = await postToSession(agent, sessionId, content);
   if (sent.status !== 201) return { status: sent.status, replies: [] };
-  const started = Date.now();
-  for (;;) {
-    const replies = await sessionMessages();
-    if (replies.length > before) return { status: sent.status, replies };
-    if (Date.now() - started > timeoutMs) throw new Error(`no agent message in the session within ${timeoutMs / 1000} s after "${content}":\n${agent.output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const messages = await waitForAgentMessages(agent, sessionId, before + 1, timeoutMs);
+  return { status: sent.status, replies: messages.filter((m) => m.isAgent).map((m) => m.content) };
 }
