@@ -10,6 +10,7 @@ import { AgentRuntime, ChannelType, type Content, type UUID } from '@elizaos/cor
 import bootstrapPlugin from '@elizaos/plugin-bootstrap';
 import sqlPlugin from '@elizaos/plugin-sql';
 import { startSimulator, type Simulator } from '@freepool/openrouter-simulator';
+import { markdownTable } from '../lib/table.js';
 import openrouterFreePlugin from '@freepool/plugin-openrouter-free';
 import { callPriority } from '../../packages/plugin-openrouter-free/src/fallback/call-priority.js';
 import { getPoolEntry } from '../../packages/plugin-openrouter-free/src/pool-registry.js';
@@ -126,6 +127,5 @@ export async function runDay(variant: DayVariant, messages = DAY_MESSAGES): Prom
 /** The day table, as the bench prints it and docs/benchmark.md quotes it. */
 export function dayTable(rows: DayResult[]): string {
   const head = ['run', 'messages', 'answered by free models', 'by the last resort', 'with the notice', 'left silent', 'background calls in the reserve', 'free calls wasted on errors', 'free calls'];
-  const lines = rows.map((r) => [r.variant, r.messages, r.answeredFree, r.answeredLastResort, r.answeredNotice, r.silent, r.backgroundInReserve, r.wastedOnErrors, r.freeCalls].join(' | '));
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l} |`)].join('\n');
+  return markdownTable(head, rows.map((r) => [r.variant, r.messages, r.answeredFree, r.answeredLastResort, r.answeredNotice, r.silent, r.backgroundInReserve, r.wastedOnErrors, r.freeCalls]));
 }

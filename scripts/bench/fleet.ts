@@ -5,6 +5,7 @@
  * and without (each process shares only between its own agents, as before).
  */
 import { startSimulator } from '@freepool/openrouter-simulator';
+import { markdownTable } from '../lib/table.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForNode, NodeProcess } from '../../test/helpers/node-process.js';
@@ -89,24 +90,19 @@ export async function runFleetBench(onProgress?: (m: string) => void): Promise<{
 
 export function fleetMarkdown(r: { results: FleetResult[]; skipped?: string }, opts: FleetOptions = DEFAULT_FLEET): string {
   const head = ['Pool state', 'Answered', 'Calls reaching OpenRouter', 'Account 429s (per minute + daily)', 'Calls / success', 'Success rate'];
-  const line = (c: string[]) => `| ${c.join(' | ')} |`;
-  const rows = r.results.map((x) =>
-    line([
-      x.store,
-      `${x.answered}/${x.offered} (${x.possible} possible)`,
-      `${x.calls} (cap ${opts.daily})`,
-      `${x.perMinute429 + x.daily429} (${x.perMinute429} + ${x.daily429})`,
-      x.answered ? (x.calls / x.answered).toFixed(2) : '∞',
-      `${Math.round((100 * x.answered) / x.possible)}% of possible`,
-    ]),
-  );
+  const rows = r.results.map((x) => [
+    x.store,
+    `${x.answered}/${x.offered} (${x.possible} possible)`,
+    `${x.calls} (cap ${opts.daily})`,
+    `${x.perMinute429 + x.daily429} (${x.perMinute429} + ${x.daily429})`,
+    x.answered ? (x.calls / x.answered).toFixed(2) : '∞',
+    `${Math.round((100 * x.answered) / x.possible)}% of possible`,
+  ]);
   return [
     `Fleet: ${opts.processes} processes × ${opts.agentsPerProcess} agents × ${opts.requestsPerAgent} requests at once on one key; ` +
       `the account allows ${opts.perWindow} calls per ${opts.windowMs} ms window and ${opts.daily} a day.`,
     '',
-    line(head),
-    line(head.map(() => '---')),
-    ...rows,
+    markdownTable(head, rows),
     ...(r.skipped ? ['', r.skipped] : []),
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { FreeModelPool } from '@freepool/free-model-pool';
 import { createRandom, startSimulator } from '@freepool/openrouter-simulator';
 import Table from 'cli-table3';
 import { percentile } from '../lib/stats.js';
+import { markdownTable } from '../lib/table.js';
 import { createNaivePool } from './naive.js';
 import { REASONING_VARIANTS, reasoningCatalog, reasoningPool, type ReasoningVariant } from './reasoning-models.js';
 import { compressedPolicy, MINUTE_MS } from './scenarios.js';
@@ -122,7 +123,7 @@ const HEADERS = ['Variant', 'Client', 'Clean replies', 'Reply p50 ms', 'Reply p9
 function cells(r: ReasoningRow): string[] {
   const answered = r.messages - r.failed;
   const ms = (p: number) => {
-    const v = percentile(r.replyMs, p);
+    const v = replyPercentile(r, p);
     return v === undefined ? '–' : Math.round(v).toString();
   };
   return [
@@ -136,13 +137,11 @@ function cells(r: ReasoningRow): string[] {
 }
 
 export function reasoningMarkdown(rows: ReasoningRow[]): string {
-  const line = (c: string[]) => `| ${c.join(' | ')} |`;
-  const out = [line(HEADERS), line(HEADERS.map(() => '---'))];
-  rows.forEach((r, i) => out.push(line([i === 0 || rows[i - 1]!.variant !== r.variant ? `**${r.variant}**` : '', ...cells(r)])));
+  const table = markdownTable(HEADERS, rows.map((r, i) => [i === 0 || rows[i - 1]!.variant !== r.variant ? `**${r.variant}**` : '', ...cells(r)]));
   return [
     `Two calls a message (should-respond, then the reply); one OpenRouter minute lasts ${MINUTE_MS} ms, so a 25 s think takes ${Math.round(25_000 * (MINUTE_MS / 60_000))} ms here.`,
     '',
-    out.join('\n'),
+    table,
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 /** Turns bench results into the terminal table (cli-table3) and the Markdown report. */
 import Table from 'cli-table3';
 import { percentile } from '../lib/stats.js';
+import { markdownTable as renderMarkdown } from '../lib/table.js';
 import type { OverheadResult } from './overhead.js';
 import type { RunResult } from './run-scenario.js';
 import type { BenchScenario } from './scenarios.js';
@@ -58,10 +59,7 @@ export function terminalTable(rows: ReportRow[]): string {
 }
 
 export function markdownTable(rows: ReportRow[]): string {
-  const line = (c: string[]) => `| ${c.join(' | ')} |`;
-  const out = [line(HEADERS), line(HEADERS.map(() => '---'))];
-  rows.forEach((r, i) => out.push(line([i % 2 === 0 ? `**${r.scenario}**` : '', ...cells(r)])));
-  return out.join('\n');
+  return renderMarkdown(HEADERS, rows.map((r, i) => [i % 2 === 0 ? `**${r.scenario}**` : '', ...cells(r)]));
 }
 
 export function overheadLine(o: OverheadResult): string {

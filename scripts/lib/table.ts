@@ -16,3 +16,9 @@ export function renderKeyValues(rows: Array<[string, string]>): string {
   for (const [k, v] of rows) table.push({ [k]: v });
   return table.toString();
 }
+
+/** A Markdown table (the bench's report and the tables docs/benchmark.md quotes). */
+export function markdownTable(head: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
