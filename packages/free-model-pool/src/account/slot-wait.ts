@@ -52,6 +52,8 @@ export interface SlotWaitOptions<R> {
  * (`tooLong`), without sleeping (on a sliding window: one that cannot open within it); a wait for
  * that answer never runs past `maxWaitMs` either. An abort rejects at once with the signal's reason.
  * `waitedMs` counts the time slept, not the looks' own time (a database round trip is no wait).
+ * A slot, its own or handed over, is returned only while `wanted` still holds; else it goes to the
+ * next take in line (or back) and this take is withdrawn.
  */
 export async function waitForSlot<R>(
   look: () => Look<R> | Promise<Look<R>>,
@@ -73,10 +75,22 @@ export async function waitForSlot<R>(
       wake();
     },
   });
+  // A slot this take cannot use goes to the next in line, or back.
+  const passOn = (slot: R) => {
+    if (!o.line.handOver(slot, Number.POSITIVE_INFINITY)) o.release(slot);
+  };
+  // A slot is this take's only if it still wants one now: `wanted` was asked before the slot was
+  // taken (or handed over), and what it reads may have changed since (a look of another take, or
+  // the reservation itself, brought in another process's cooldown).
+  const deliver = (slot: R): R => {
+    if (!o.wanted || o.wanted()) return slot;
+    passOn(slot);
+    return o.withdrawn;
+  };
   const handedResult = (own?: R): R => {
     // Handed a slot while this take's own look found one too: that one goes to the next in line, or back.
-    if (own !== undefined && o.isSlot(own) && !o.line.handOver(own, Number.POSITIVE_INFINITY)) o.release(own);
-    return handed && 'slot' in handed ? (handed.slot as R) : o.withdrawn;
+    if (own !== undefined && o.isSlot(own)) passOn(own);
+    return handed && 'slot' in handed ? deliver(handed.slot as R) : o.withdrawn;
   };
   try {
     for (;;) {
@@ -84,9 +98,10 @@ export async function waitForSlot<R>(
       const l = await look();
       if (handed) return { done: handedResult('done' in l ? l.done : undefined), waitedMs: slept };
       if ('done' in l) {
+        if (!o.isSlot(l.done)) return { done: l.done, waitedMs: slept };
         // An earlier take of this process is waiting: the slot is its; this one looks again.
-        if (o.isSlot(l.done) && o.line.handOver(l.done, rank)) continue;
-        return { done: l.done, waitedMs: slept };
+        if (o.line.handOver(l.done, rank)) continue;
+        return { done: deliver(l.done), waitedMs: slept };
       }
       const w = l.wait;
       const now = o.now();
