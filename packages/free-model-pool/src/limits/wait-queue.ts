@@ -80,6 +80,12 @@ export class WaitQueue {
 
   private fire(at: number, m: Moment): void {
     if (this.moments.get(at) !== m) return;
+    // A timer's clock and the wall clock can disagree by a millisecond: a sleep that ended early
+    // sleeps the rest, so nobody wakes to a moment that has not come (and finds nothing callable yet).
+    if (this.now() < at) {
+      this.arm(at, m);
+      return;
+    }
     this.moments.delete(at);
     const order = [...m.waiters].sort((a, b) => a.rank - b.rank || a.seq - b.seq);
     for (const w of order) {

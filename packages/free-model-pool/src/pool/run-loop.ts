@@ -47,7 +47,8 @@ export async function runPooled<T>(
   let current = tier;
   for (;;) {
     const callsBefore = run.calls;
-    const selection = claimProbe(rt, select(run, current, needs));
+    const lookedAt = rt.now();
+    const selection = claimProbe(rt, select(run, current, needs, lookedAt));
     for (const s of selection.skipped) run.pushOnce(s, current);
     const answered = await tryCandidates(run, selection, current, needs, attemptFn);
     if (answered) return answered;
@@ -58,7 +59,7 @@ export async function runPooled<T>(
     const next = run.minuteBlock ? undefined : tiers[tiers.indexOf(current) + 1];
     // A person waits for a reply: the next tier's answer now, rather than this tier's much later.
     const impatient = next !== undefined ? outOfPatience(run, current, next, needs) : undefined;
-    if (!impatient && (await waitForCapacity(run, current, needs, run.calls > callsBefore))) continue;
+    if (!impatient && (await waitForCapacity(run, current, needs, { calledThisPass: run.calls > callsBefore, lookedAt }))) continue;
     if (next === undefined) break;
     run.fellBack = impatient ?? `no model of the ${current} pool could answer within the wait`;
     current = next;
@@ -67,8 +68,8 @@ export async function runPooled<T>(
 }
 
 /** The tier's candidates for this request now: on the reply path, fast models before slow ones. */
-function select(run: Run, tier: Tier, needs: RequestNeeds): CandidateSelection {
-  return selectFor(run.rt, tier, needs, run.rt.now(), { latency: run.opts.priority !== 'background' });
+function select(run: Run, tier: Tier, needs: RequestNeeds, now = run.rt.now()): CandidateSelection {
+  return selectFor(run.rt, tier, needs, now, { latency: run.opts.priority !== 'background' });
 }
 
 /**
@@ -113,7 +114,7 @@ async function tryCandidates<T>(
     if (run.deadlinePassed()) return undefined;
     // Every model has used its learned capacity: wait for the first to have room rather than spend
     // a call on a likely 429, when that moment is within the request's wait.
-    if (selection.capacityFallback && index === 0 && (await waitForCapacity(run, tier, needs, false, selection.capacityFreesAt))) {
+    if (selection.capacityFallback && index === 0 && (await waitForCapacity(run, tier, needs, { at: selection.capacityFreesAt }))) {
       return tryCandidates(run, claimProbe(rt, select(run, tier, needs)), tier, needs, attemptFn);
     }
 
@@ -133,15 +134,23 @@ async function tryCandidates<T>(
 /**
  * Waits until a model of the tier can be called, when that moment is within the request's wait
  * budget (`maxWaitMs`, less what it already waited) and before its deadline. False, at once, when
- * the moment is further away, unknown, or already here without anything to call (after a pass
- * that made no call, waiting again could only spin).
+ * the moment is further away or unknown, or when a model was callable when the pass looked
+ * (`lookedAt`) and the pass still called nothing: looking again could only spin. A moment that
+ * came while the pass ran (a cooldown that ended between the pass's look and now) is looked at again.
  */
-async function waitForCapacity(run: Run, tier: Tier, needs: RequestNeeds, calledThisPass: boolean, at?: number): Promise<boolean> {
+async function waitForCapacity(
+  run: Run,
+  tier: Tier,
+  needs: RequestNeeds,
+  o: { calledThisPass?: boolean; lookedAt?: number; at?: number },
+): Promise<boolean> {
   const { rt } = run;
   const now = rt.now();
-  const moment = at ?? soonestCallable(rt, tier, needs, now);
+  const lookedAt = o.lookedAt ?? now;
+  const moment = o.at ?? soonestCallable(rt, tier, needs, lookedAt);
   if (moment === undefined) return false;
-  if (moment <= now) return calledThisPass;
+  if (moment <= lookedAt) return o.calledThisPass === true;
+  if (moment <= now) return true;
   const budget = rt.policy.maxWaitMs - run.totalWaited;
   if (moment - now > budget || moment >= run.deadline) return false;
   await rt.waits.until(moment, { signal: run.signal, rank: waitRank(run) }).catch((e: unknown) => run.abort(e));

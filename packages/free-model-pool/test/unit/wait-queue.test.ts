@@ -78,4 +78,19 @@ describe('WaitQueue', () => {
     await expect(q.until(clock.now() + 5, { signal: ac.signal })).rejects.toThrow('gone');
     expect(q.timers).toBe(0);
   });
+
+  it('a timer that ends a millisecond early does not wake anyone before the moment', async () => {
+    // Node's timers run on their own clock; Date.now() can read a millisecond short when one fires.
+    let t = 1_000;
+    const early = (ms: number) =>
+      new Promise<void>((resolve) => {
+        t += ms > 1 ? ms - 1 : ms;
+        setImmediate(resolve);
+      });
+    const q = new WaitQueue(() => t, early);
+    const at = t + 50;
+    await q.until(at);
+    expect(t).toBeGreaterThanOrEqual(at);
+    expect(q.timers).toBe(0);
+  });
 });
