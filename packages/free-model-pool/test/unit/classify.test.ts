@@ -331,15 +331,7 @@ describe('errors inside an HTTP 200 body', () => {
   });
 
   it('mid-stream SSE error chunk, and the bare error object the provider emits as a stream error part', () => {
-    const chunk = {
-      id: 'gen-abc123',
-      object: 'chat.completion.chunk',
-      created: 1234567890,
-      model: 'openai/gpt-4o',
-      provider: 'OpenAI',
-      error: { code: 429, message: 'Rate limit exceeded', metadata: { error_type: 'rate_limit_exceeded' } },
-      choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
-    };
+    const chunk = CAPTURED_ERRORS.find((c) => c.name === 'the mid-stream error event (HTTP 200)')!.body as { error: unknown };
     expect(classifyResponseBody(200, chunk)!.reason).toBe('model_rate_limit');
     expect(classifyFailure(chunk.error).reason).toBe('model_rate_limit');
   });
