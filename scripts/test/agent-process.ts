@@ -17,7 +17,17 @@ export interface AgentProcess {
   port: number;
   agentId: string;
   output: () => string;
+  /** The process itself, for a test that signals it as a person would (Ctrl-C). */
+  child: ChildProcess;
+  /** Its exit code, once it has exited. */
+  exit: Promise<number | null>;
+  /** Stops it if it still runs (Ctrl-C, then a kill after 15 s) and removes its data. */
   stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** How long it may take to print its "Open the web chat" line. */
+  readyWithinMs?: number;
 }
 
 export function freePort(): Promise<number> {
@@ -31,26 +41,38 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startAgentProcess(env: Record<string, string>, args: string[] = []): Promise<AgentProcess> {
+/**
+ * Starts an agent with `env` (every other OPENROUTER_ variable removed) under the build lock. The
+ * first start of a test file builds, as `bun run start` does: a stale dist/ would test yesterday's plugin.
+ */
+export async function startAgentProcess(env: Record<string, string>, args: string[] = [], opts: StartOptions = {}): Promise<AgentProcess> {
   const release = await acquireBuildLock();
   try {
-    return await buildAndStart(env, args);
+    buildOnce();
+    return await start(env, args, opts.readyWithinMs ?? 120_000);
   } finally {
     release();
   }
 }
 
-async function buildAndStart(env: Record<string, string>, args: string[]): Promise<AgentProcess> {
+let built = false;
+
+function buildOnce(): void {
+  if (built && BUILT.every((f) => existsSync(f))) return;
   const build = spawnSync(BUN, ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (build.status !== 0 || BUILT.some((f) => !existsSync(f))) {
     throw new Error(`bun run build failed or did not produce ${BUILT.join(', ')}:\n${build.stdout}\n${build.stderr}`);
   }
+  built = true;
+}
+
+async function start(env: Record<string, string>, args: string[], readyWithinMs: number): Promise<AgentProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'freepool-agent-'));
   const port = await freePort();
   const childEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true', LOG_LEVEL: 'warn', ...env, SERVER_PORT: String(port), PGLITE_DATA_DIR: dataDir };
   for (const k of Object.keys(childEnv)) if (k.startsWith('OPENROUTER_') && !(k in env)) delete childEnv[k];
   const child: ChildProcess = spawn(BUN, ['scripts/start-agent.ts', ...args], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -58,7 +80,7 @@ async function buildAndStart(env: Record<string, string>, args: string[]): Promi
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGINT');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
+      await exit;
       clearTimeout(killer);
     }
     rmSync(dataDir, { recursive: true, force: true });
@@ -70,15 +92,15 @@ async function buildAndStart(env: Record<string, string>, args: string[]): Promi
       await stop();
       throw new Error(`start-agent exited early (code ${child.exitCode}):\n${out}`);
     }
-    if (Date.now() - started > 120_000) {
+    if (Date.now() - started > readyWithinMs) {
       await stop();
-      throw new Error(`start-agent did not come up within 120 s:\n${out}`);
+      throw new Error(`start-agent did not come up within ${readyWithinMs / 1000} s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   const agentId = /agent id ([0-9a-f-]{36})/.exec(out)?.[1];
   if (!agentId) throw new Error(`start-agent did not print the agent id:\n${out}`);
-  return { url: ready.exec(out)![1]!, port, agentId, output: () => out, stop };
+  return { url: ready.exec(out)![1]!, port, agentId, output: () => out, child, exit, stop };
 }
 
 const LOCK_DIR = path.join(REPO_ROOT, '.test-output', 'build.lock');
