@@ -59,6 +59,11 @@ export function retryAfterHeader(waitSeconds: number | undefined): Record<string
   return waitSeconds === undefined ? {} : { 'Retry-After': String(waitSeconds) };
 }
 
+/** The structured dialect's way: `metadata.retry_after_seconds`. */
+export function retryAfterField(waitSeconds: number | undefined): Record<string, number> {
+  return waitSeconds === undefined ? {} : { retry_after_seconds: waitSeconds };
+}
+
 /** The terse dialect's way: the same header, mirrored in `metadata.headers` only. */
 export function mirroredRetryAfter(waitSeconds: number | undefined): Record<string, unknown> {
   return waitSeconds === undefined ? {} : { headers: { 'Retry-After': String(waitSeconds) } };

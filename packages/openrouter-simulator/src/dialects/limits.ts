@@ -3,7 +3,7 @@
  * provider full, an overloaded engine) and the account's (per minute, per day).
  */
 import { dailyLimit, perMinuteLimit, sharedCapacityError, upstreamLimitError, type WireError } from '../wire-errors.js';
-import { availability, body, mirroredRetryAfter, retryAfterHeader, wire, type ErrorContext, type ErrorDialect } from './dialect.js';
+import { availability, body, mirroredRetryAfter, retryAfterField, retryAfterHeader, wire, type ErrorContext, type ErrorDialect } from './dialect.js';
 
 /** The provider's own limit relayed by OpenRouter. Its body alone is also what an error inside a 200 carries. */
 export function upstreamLimit(ctx: ErrorContext): WireError {
@@ -18,7 +18,7 @@ export function upstreamLimit(ctx: ErrorContext): WireError {
           provider_name: provider,
           is_byok: false,
           limit_source: 'upstream_provider_shared_pool',
-          ...(waitSeconds !== undefined ? { retry_after_seconds: waitSeconds } : {}),
+          ...retryAfterField(waitSeconds),
           remedy_hint: 'Try again later, or bring your own provider key',
         }),
       );
@@ -39,7 +39,7 @@ export function sharedCapacity(ctx: ErrorContext, limit: number, uuid: string): 
         body(429, `Demand for ${model} is more than OpenRouter can serve for it now.`, {
           provider_name: null,
           limit_source: 'openrouter_shared_capacity',
-          ...(waitSeconds !== undefined ? { retry_after_seconds: waitSeconds } : {}),
+          ...retryAfterField(waitSeconds),
         }),
       );
     case 'terse':
@@ -87,7 +87,7 @@ export function overloaded(ctx: ErrorContext): WireError {
         body(429, `${provider} asks callers of ${model} to slow down.`, {
           provider_name: provider,
           provider_error_code: 'engine_overloaded',
-          ...(waitSeconds !== undefined ? { retry_after_seconds: waitSeconds } : {}),
+          ...retryAfterField(waitSeconds),
         }),
       );
     case 'terse':
