@@ -1,7 +1,7 @@
 import { streamText, type LanguageModel, type TextStreamPart, type ToolSet } from 'ai';
 import { StreamBodyGuard } from '../openrouter/stream-body-guard.js';
 import { ClassifiedAttemptError, invalidOutput } from './attempt-error.js';
-import { judgeAnswer, ThinkingFilter } from './answer/index.js';
+import { noAnswer, ThinkingFilter } from './answer/index.js';
 import { openrouterOptions, sharedCallOptions } from './calls/common.js';
 import type { ReasoningPlan } from './reasoning/plan.js';
 import type { TextRequest } from './requests.js';
@@ -133,13 +133,8 @@ export function streamAttempt(makeModel: StreamModelFactory, request: TextReques
         if (guard.bodyError !== undefined || isMissingFinish(part)) return giveUp(streamFailure(part, modelId, guard));
         const held = filter.end();
         if (held !== '') return started(held, part);
-        // No answer: empty, or only thinking (the same judgement as a whole answer).
-        try {
-          judgeAnswer({ text: '', reasoningText: [reasoning, filter.thinking].join('\n'), finishReason: part.finishReason }, modelId);
-        } catch (e) {
-          return giveUp(e);
-        }
-        return giveUp(invalidOutput(`${modelId} finished its stream without any text (${part.finishReason})`));
+        // No answer: empty, or only thinking (the same refusal as a whole answer's).
+        return giveUp(noAnswer([reasoning, filter.thinking].join('\n').trim(), part.finishReason, modelId));
       }
     }
   };

@@ -60,14 +60,7 @@ export class InvalidAnswerError extends ClassifiedAttemptError {
 export function judgeAnswer(raw: RawAnswer, modelId: string, what = 'text'): CleanAnswer {
   const split = splitThinking(raw.text);
   const reasoning = [raw.reasoningText?.trim() ?? '', split.thinking].filter((t) => t !== '').join('\n\n');
-  const finish = raw.finishReason ?? 'unknown';
-  if (split.answer.trim() === '') {
-    if (reasoning === '') throw new InvalidAnswerError(`${modelId} returned empty ${what} (finish reason ${finish})`, 'empty');
-    if (raw.finishReason === 'length') {
-      throw new InvalidAnswerError(`${modelId} spent its whole output budget thinking and gave no answer (finish reason length)`, 'thinking_spent_budget');
-    }
-    throw new InvalidAnswerError(`${modelId} returned only its reasoning, no answer (finish reason ${finish})`, 'thinking_only');
-  }
+  if (split.answer.trim() === '') throw noAnswer(reasoning, raw.finishReason, modelId, what);
   const out: CleanAnswer = { text: split.answer, ...(reasoning ? { reasoning } : {}), ...(split.withoutOpener ? { withoutOpener: true as const } : {}) };
   if (raw.finishReason !== 'length') return out;
   const share = thinkingShare(raw, reasoning, split.answer);
@@ -78,6 +71,20 @@ export function judgeAnswer(raw: RawAnswer, modelId: string, what = 'text'): Cle
     );
   }
   return { ...out, cutByLength: true };
+}
+
+/**
+ * The refusal of a reply with no answer in it, for a whole answer and for a stream that ended before
+ * its first chunk of the answer: empty, only thinking, or thinking cut by the length limit.
+ * `reasoning` is all the thinking seen, trimmed.
+ */
+export function noAnswer(reasoning: string, finishReason: string | undefined, modelId: string, what = 'text'): InvalidAnswerError {
+  const finish = finishReason ?? 'unknown';
+  if (reasoning === '') return new InvalidAnswerError(`${modelId} returned empty ${what} (finish reason ${finish})`, 'empty');
+  if (finishReason === 'length') {
+    return new InvalidAnswerError(`${modelId} spent its whole output budget thinking and gave no answer (finish reason length)`, 'thinking_spent_budget');
+  }
+  return new InvalidAnswerError(`${modelId} returned only its reasoning, no answer (finish reason ${finish})`, 'thinking_only');
 }
 
 /** The share of the output that was thinking: from the provider's token counts, else from the lengths. */
