@@ -31,8 +31,8 @@ import type { PoolRuntime } from './runtime.js';
 import { pooledStream } from './stream.js';
 import { ReasoningPlan } from './reasoning/plan.js';
 
-/** The last resort is not OpenRouter: it gets no `reasoning` parameter. */
-const NO_REASONING = new ReasoningPlan(undefined, () => undefined, () => undefined);
+/** The last resort is not OpenRouter: it gets no `reasoning` parameter. A plan per call, as it keeps a count per request. */
+const noReasoning = () => new ReasoningPlan(undefined, () => undefined, () => undefined);
 
 export interface FreeModelPoolOptions {
   connection: ConnectionSettings;
@@ -128,7 +128,7 @@ export class FreeModelPool {
       validateRequest(request);
       const attempt = textAttempt(this.client, request, this.reasoningPlan(request));
       const pooled = runPooled(this.runtime, request.tier, needsFor(request), attempt, this.runOptions(request));
-      return this.orLastResort(request, pooled, (client) => textAttempt(client, request, NO_REASONING));
+      return this.orLastResort(request, pooled, (client) => textAttempt(client, request, noReasoning()));
     });
   }
 
@@ -138,7 +138,7 @@ export class FreeModelPool {
       const shape = resolveOutputShape(request);
       const attempt = objectAttempt<T>(this.client, request, shape, (id) => this.pool.models[id], this.reasoningPlan(request));
       const pooled = runPooled(this.runtime, request.tier, needsFor(request, { structuredOutput: true }), attempt, this.runOptions(request));
-      return this.orLastResort(request, pooled, (client) => objectAttempt<T>(client, request, shape, () => undefined, NO_REASONING));
+      return this.orLastResort(request, pooled, (client) => objectAttempt<T>(client, request, shape, () => undefined, noReasoning()));
     });
   }
 
@@ -148,7 +148,7 @@ export class FreeModelPool {
       const image = parseImageUrl(request.imageUrl, this.policy.maxImageBytes);
       const attempt = imageAttempt(this.client, request, image, this.reasoningPlan(request));
       const pooled = runPooled(this.runtime, request.tier, needsFor(request, { image: true }), attempt, this.runOptions(request));
-      return this.orLastResort(request, pooled, (client) => imageAttempt(client, request, image, NO_REASONING));
+      return this.orLastResort(request, pooled, (client) => imageAttempt(client, request, image, noReasoning()));
     });
   }
 
